@@ -1,0 +1,23 @@
+"""Celery: the broker (serverless SQLite by default), queues and worker behaviour."""
+
+from config.env import env_bool, env_str
+
+from .base import VAR_DIR
+
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}")
+if not CELERY_BROKER_URL.split("://", 1)[0] in {
+    "sqla+sqlite", "sqla+postgresql", "redis", "rediss", "amqp", "amqps", "memory"
+}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"CELERY_BROKER_URL={CELERY_BROKER_URL!r}: use redis://, amqp:// or sqla+sqlite:///."
+    )
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"transcription.tasks.*": {"queue": "transcribe"}}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

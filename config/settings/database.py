@@ -1,0 +1,28 @@
+"""Database: SQLite under var/ on one machine, PostgreSQL through DATABASE_URL."""
+
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import VAR_DIR
+
+_url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'archive.sqlite3'}"
+try:
+    _db = dj_database_url.parse(_url, conn_max_age=60)
+except (ValueError, KeyError) as exc:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL={_url!r} is not a database URL ({exc}). "
+        "Use sqlite:///path/to/file.sqlite3 or postgres://user@host:5432/name."
+    ) from None
+if _db["ENGINE"] not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL={_url!r}: only SQLite and PostgreSQL are supported."
+    )
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent web, worker and import processes share the file: wait for locks.
+    _db["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+    _db["CONN_MAX_AGE"] = 0
+    # A file, not memory, so worker processes in end-to-end tests see the test data.
+    _db["TEST"] = {"NAME": str(VAR_DIR / "test-archive.sqlite3")}
+DATABASES = {"default": _db}

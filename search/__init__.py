@@ -1,0 +1,1 @@
+"""Meilisearch indexes, documents, sync, name folding and the search query engine."""

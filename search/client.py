@@ -1,0 +1,252 @@
+"""The only module that imports `meilisearch`: indexes, their settings, tasks and errors."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import meilisearch
+from django.conf import settings
+from meilisearch.errors import (
+    MeilisearchApiError,
+    MeilisearchCommunicationError,
+    MeilisearchError,
+    MeilisearchTimeoutError,
+)
+
+T = TypeVar("T")
+
+INDEXES = ("segments", "people", "testimonies")
+
+# Locales per text field. Uyghur has no Meilisearch locale of its own; "ara" and "pes" run
+# normalizers that remap Uyghur letters (ې ۆ ۈ ە) and split words, so Uyghur text stays on
+# the default tokenizer (no locale) and is matched through its folded Latin keys instead.
+_SEGMENT_LOCALES = [
+    {"attributePatterns": ["translation", "title_en"], "locales": ["eng"]},
+]
+
+INDEX_SETTINGS: dict[str, dict[str, Any]] = {
+    "segments": {
+        "searchableAttributes": [
+            "names_folded",
+            "text_folded",
+            "text",
+            "translation",
+            "title",
+        ],
+        "displayedAttributes": ["*"],
+        "filterableAttributes": [
+            "testimony",
+            "testimony_pk",
+            "language",
+            "people",
+            "places",
+            "year",
+            "visibility",
+            "person_status",
+        ],
+        "sortableAttributes": ["start", "year", "testimony"],
+        "faceting": {"maxValuesPerFacet": 200, "sortFacetValuesBy": {"*": "count"}},
+        "typoTolerance": {"disableOnNumbers": True},
+        "pagination": {"maxTotalHits": 100_000},
+        "localizedAttributes": _SEGMENT_LOCALES,
+    },
+    "people": {
+        "searchableAttributes": ["names_folded", "names", "primary_name"],
+        "displayedAttributes": ["*"],
+        "filterableAttributes": ["status", "birth_year", "testimonies", "visibility"],
+        "sortableAttributes": ["primary_name", "birth_year"],
+        "faceting": {"maxValuesPerFacet": 200},
+        "typoTolerance": {"disableOnNumbers": True},
+        "pagination": {"maxTotalHits": 100_000},
+    },
+    "testimonies": {
+        "searchableAttributes": ["names_folded", "title", "description", "people", "places"],
+        "displayedAttributes": ["*"],
+        "filterableAttributes": ["language", "people", "places", "year", "visibility"],
+        "sortableAttributes": ["year", "external_id"],
+        "faceting": {"maxValuesPerFacet": 200},
+        "typoTolerance": {"disableOnNumbers": True},
+        "pagination": {"maxTotalHits": 100_000},
+    },
+}
+
+
+class SearchError(Exception):
+    """Base for every search-side failure; the message says what to do."""
+
+
+class SearchUnavailable(SearchError):
+    pass
+
+
+class SearchAuthError(SearchError):
+    pass
+
+
+class SearchTaskFailed(SearchError):
+    pass
+
+
+class SearchQueryError(SearchError):
+    pass
+
+
+def index_uid(name: str, *, suffix: str = "") -> str:
+    return f"{settings.MEILI_INDEX_PREFIX}_{name}{suffix}"
+
+
+@functools.cache
+def _client(url: str, key: str, timeout: float) -> meilisearch.Client:
+    return meilisearch.Client(url, key, timeout=timeout)
+
+
+def get_client() -> meilisearch.Client:
+    return _client(settings.MEILI_URL, settings.MEILI_MASTER_KEY, settings.MEILI_REQUEST_TIMEOUT)
+
+
+def _translate(exc: MeilisearchError) -> SearchError:
+    url = settings.MEILI_URL
+    if isinstance(exc, MeilisearchCommunicationError | MeilisearchTimeoutError):
+        return SearchUnavailable(
+            f"Meilisearch at {url} is not reachable ({exc.message.splitlines()[0][:200]}). "
+            "Start it (`make run` starts one) or set MEILI_URL to a running server."
+        )
+    if isinstance(exc, MeilisearchApiError) and exc.status_code in (401, 403):
+        return SearchAuthError(
+            f"Meilisearch at {url} refused the key ({exc.code}). "
+            "Set MEILI_MASTER_KEY to the server's master key."
+        )
+    if isinstance(exc, MeilisearchApiError) and exc.code and exc.code.startswith("invalid_search"):
+        return SearchQueryError(f"Meilisearch rejected the query: {exc.message}")
+    return SearchError(f"Meilisearch at {url} failed: {exc.message}")
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except MeilisearchError as exc:
+        raise _translate(exc) from exc
+
+
+def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    with _errors():
+        return fn(*args, **kwargs)
+
+
+def check() -> str:
+    """Fail with a clear message unless the server is up and accepts our key; return version."""
+    with _errors():
+        get_client().health()
+        return str(get_client().get_version()["pkgVersion"])
+
+
+def wait(task: Any, *, what: str = "") -> None:
+    """Wait on a task (TaskInfo or uid) with the configured timeout; raise if it failed."""
+    uid = task if isinstance(task, int) else task.task_uid
+    timeout_ms = int(settings.MEILI_TASK_TIMEOUT * 1000)
+    try:
+        result = get_client().wait_for_task(uid, timeout_in_ms=timeout_ms, interval_in_ms=20)
+    except MeilisearchTimeoutError:
+        raise SearchTaskFailed(
+            f"Meilisearch task {uid} {what} did not finish within {settings.MEILI_TASK_TIMEOUT:.0f}"
+            " s (MEILI_TASK_TIMEOUT). The server may be overloaded; check its log."
+        ) from None
+    except MeilisearchError as exc:
+        raise _translate(exc) from exc
+    if result.status != "succeeded":
+        error = result.error or {}
+        raise SearchTaskFailed(
+            f"Meilisearch task {uid} ({result.type} on {result.index_uid}) {result.status}: "
+            f"{error.get('message', 'no message')} [{error.get('code', '')}]"
+        )
+
+
+def create_index(name: str, *, uid: str) -> None:
+    """Create an index and apply its settings before any document arrives."""
+    client = get_client()
+    with _errors():
+        try:
+            client.get_raw_index(uid)
+        except MeilisearchApiError as exc:
+            if exc.code != "index_not_found":
+                raise
+            wait(client.create_index(uid, {"primaryKey": "id"}), what=f"create {uid}")
+        wait(client.index(uid).update_settings(INDEX_SETTINGS[name]), what=f"settings {uid}")
+
+
+def ensure_indexes() -> None:
+    for name in INDEXES:
+        create_index(name, uid=index_uid(name))
+
+
+def index_exists(uid: str) -> bool:
+    with _errors():
+        try:
+            get_client().get_raw_index(uid)
+        except MeilisearchApiError as exc:
+            if exc.code == "index_not_found":
+                return False
+            raise
+    return True
+
+
+def add_documents(uid: str, documents: Sequence[Mapping[str, Any]]) -> Any:
+    """Enqueue documents; returns the task so callers can batch and wait once."""
+    with _errors():
+        return get_client().index(uid).add_documents(list(documents), primary_key="id")
+
+
+def delete_by_filter(uid: str, filter_: str | list[Any]) -> Any:
+    with _errors():
+        return get_client().index(uid).delete_documents(filter=filter_)
+
+
+def delete_index(uid: str) -> None:
+    with _errors():
+        try:
+            wait(get_client().delete_index(uid), what=f"delete {uid}")
+        except MeilisearchApiError as exc:
+            if exc.code != "index_not_found":
+                raise
+
+
+def swap(pairs: Iterable[tuple[str, str]]) -> None:
+    with _errors():
+        task = get_client().swap_indexes([{"indexes": [a, b]} for a, b in pairs])
+        wait(task, what="swap indexes")
+
+
+def search(uid: str, query: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    with _errors():
+        return dict(get_client().index(uid).search(query, dict(params)))
+
+
+def multi_search(
+    queries: Sequence[Mapping[str, Any]], federation: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    with _errors():
+        return dict(get_client().multi_search(list(queries), federation=federation))
+
+
+def document_count(uid: str) -> int:
+    with _errors():
+        return int(get_client().index(uid).get_stats().number_of_documents)
+
+
+def get_settings(uid: str) -> dict[str, Any]:
+    with _errors():
+        return dict(get_client().index(uid).get_settings())
+
+
+def delete_documents(uid: str, ids: Sequence[int | str]) -> Any:
+    with _errors():
+        return get_client().index(uid).delete_documents([str(i) for i in ids])
+
+
+def wait_all(tasks: Iterable[Any], *, what: str = "") -> None:
+    for task in tasks:
+        wait(task, what=what)

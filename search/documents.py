@@ -1,0 +1,145 @@
+"""Model rows -> index documents. Only public testimonies become public documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Prefetch
+
+from search import folding, gazetteer
+from testimonies.models import Person, Place, Segment, Testimony, Visibility
+
+
+def _person_keys(person: Person) -> set[str]:
+    keys: set[str] = set()
+    for variant in person.names.all():
+        keys |= folding.name_keys(variant.name)
+    keys |= folding.name_keys(person.primary_name)
+    return keys
+
+
+def _place_keys(place: Place) -> set[str]:
+    keys = folding.name_keys(place.name)
+    for alias in place.aliases.all():
+        keys |= folding.name_keys(alias.name)
+    return keys
+
+
+def _tokens_of_keys(keys: set[str]) -> set[str]:
+    """Single-word keys of a multi-word name, so 'Erlan' alone matches 'Erlan Kabyl'."""
+    return {part for key in keys for part in key.split()}
+
+
+def public_testimonies() -> Any:
+    return Testimony.objects.filter(visibility=Visibility.PUBLIC)
+
+
+def with_related(queryset: Any) -> Any:
+    return queryset.prefetch_related(
+        Prefetch("people", queryset=Person.objects.prefetch_related("names")),
+        Prefetch("places", queryset=Place.objects.prefetch_related("aliases")),
+    )
+
+
+def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
+    """One document per segment of the current transcript of a public testimony."""
+    if testimony.visibility != Visibility.PUBLIC:
+        return []
+    transcript = testimony.current_transcript()
+    if transcript is None:
+        return []
+    people = [(p, _person_keys(p)) for p in testimony.people.all()]
+    places = [(p, _place_keys(p)) for p in testimony.places.all()]
+    year = testimony.recorded_on.year if testimony.recorded_on else None
+    documents = []
+    segments: Iterable[Segment] = transcript.segments.all()
+    for segment in segments:
+        text_keys = folding.fold_text(segment.text)
+        translation_keys = folding.fold_text(segment.translation)
+        said = set(text_keys) | set(translation_keys)
+        names: set[str] = set()
+        for person, keys in people:
+            if _tokens_of_keys(keys) & said:
+                names |= keys
+        for place, keys in places:
+            if _tokens_of_keys(keys) & said:
+                names |= keys
+        for place_id in _gazetteer_places(segment.text, transcript.language):
+            names |= _gazetteer_keys(place_id)
+        documents.append(
+            {
+                "id": segment.pk,
+                "testimony": testimony.external_id,
+                "testimony_pk": testimony.pk,
+                "title": testimony.title,
+                "language": transcript.language,
+                "visibility": testimony.visibility,
+                "start": segment.start,
+                "end": segment.end,
+                "index": segment.index,
+                "text": segment.text,
+                "translation": segment.translation,
+                "text_folded": " ".join(text_keys),
+                "names_folded": sorted(names),
+                "people": [p.pk for p, _ in people],
+                "person_names": [p.primary_name for p, _ in people],
+                "person_status": sorted({p.status for p, _ in people}),
+                "places": [p.pk for p, _ in places],
+                "place_names": [p.name for p, _ in places],
+                "year": year,
+                "needs_review": bool(segment.flags),
+            }
+        )
+    return documents
+
+
+def _gazetteer_places(text: str, language: str) -> set[str]:
+    return {hit[0] for hit in gazetteer.find_places_in_text(text, language=language)}
+
+
+def _gazetteer_keys(place_id: str) -> set[str]:
+    keys: set[str] = set()
+    for alias in gazetteer.aliases(place_id):
+        keys |= folding.name_keys(alias)
+    return keys
+
+
+def testimony_document(testimony: Testimony) -> dict[str, Any] | None:
+    if testimony.visibility != Visibility.PUBLIC:
+        return None
+    keys: set[str] = set()
+    for person in testimony.people.all():
+        keys |= _person_keys(person)
+    for place in testimony.places.all():
+        keys |= _place_keys(place)
+    return {
+        "id": testimony.pk,
+        "external_id": testimony.external_id,
+        "title": testimony.title,
+        "description": testimony.description,
+        "language": testimony.language,
+        "visibility": testimony.visibility,
+        "recorded_on": testimony.recorded_display,
+        "year": testimony.recorded_on.year if testimony.recorded_on else None,
+        "people": [p.primary_name for p in testimony.people.all()],
+        "places": [p.name for p in testimony.places.all()],
+        "names_folded": sorted(keys),
+    }
+
+
+def person_document(person: Person) -> dict[str, Any] | None:
+    """A person is public only through a public testimony, and lists only those."""
+    testimonies = [t.external_id for t in person.testimonies.all() if t.is_public]
+    if not testimonies:
+        return None
+    return {
+        "id": person.pk,
+        "primary_name": person.primary_name,
+        "names": [v.name for v in person.names.all()],
+        "names_folded": sorted(_person_keys(person)),
+        "status": person.status,
+        "birth_year": person.birth_year,
+        "testimonies": sorted(testimonies),
+        "visibility": Visibility.PUBLIC,
+    }

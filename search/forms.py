@@ -1,0 +1,49 @@
+"""Validation of search parameters, shared by the page, the API and the command."""
+
+from typing import Any
+
+from django import forms
+
+from search.query import SearchParams
+from testimonies.importing import EXTERNAL_ID
+from testimonies.languages import LANGUAGE_CHOICES
+
+MAX_QUERY = 200
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=MAX_QUERY, strip=True)
+    language = forms.ChoiceField(required=False, choices=[("", "any"), *LANGUAGE_CHOICES])
+    place = forms.IntegerField(required=False, min_value=1)
+    person = forms.IntegerField(required=False, min_value=1)
+    year_from = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+    year_to = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+    testimony = forms.RegexField(required=False, regex=EXTERNAL_ID)
+    limit = forms.IntegerField(required=False, min_value=1, max_value=100)
+    offset = forms.IntegerField(required=False, min_value=0, max_value=99_900)
+
+    def clean_q(self) -> str:
+        value: str = self.cleaned_data.get("q") or ""
+        # Control characters have no place in a query and could confuse highlighting.
+        return "".join(ch for ch in value if ch.isprintable())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("year_from"), data.get("year_to")
+        if start and end and start > end:
+            raise forms.ValidationError("year_from must not be after year_to.")
+        return data
+
+    def params(self) -> SearchParams:
+        data = self.cleaned_data
+        return SearchParams(
+            q=data.get("q") or "",
+            language=data.get("language") or None,
+            place=data.get("place"),
+            person=data.get("person"),
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+            testimony=data.get("testimony") or None,
+            limit=data.get("limit") or 20,
+            offset=data.get("offset") or 0,
+        )

@@ -1,0 +1,1 @@
+"""The domain: testimonies, media, people, names, places, events; import; admin; pages."""

@@ -1,0 +1,545 @@
+"""JSON Lines import and export of testimonies: one format both ways, validated per line."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from search import folding
+
+from .dates import format_partial, parse_partial
+from .languages import LANGUAGES
+from .models import (
+    Event,
+    NameVariant,
+    Person,
+    Place,
+    PlaceAlias,
+    Segment,
+    Testimony,
+    Transcript,
+    Visibility,
+)
+
+EXTERNAL_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+IMPORT_ENGINE = "import"
+
+TOP_FIELDS = {
+    "external_id", "title", "description", "language", "languages", "visibility",
+    "recorded_on", "published_on", "source_platform", "source_url", "witness",
+    "consent_notes", "segments", "transcript", "people", "places", "events",
+}
+SEGMENT_FIELDS = {
+    "start", "end", "text", "translation", "words", "avg_logprob", "no_speech_prob",
+    "compression_ratio", "flags", "edited",
+}
+PERSON_FIELDS = {"key", "names", "status", "birth_year", "gender", "ethnicity", "notes"}
+PLACE_FIELDS = {"names", "type", "gazetteer_id", "latitude", "longitude"}
+EVENT_FIELDS = {"person", "place", "kind", "date", "segment"}
+_url = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class Problem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class ImportFileError(Exception):
+    """The file has invalid lines; nothing was imported."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(
+            f"{path}: {len(problems)} problem(s); nothing was imported.\n{shown}{more}\n"
+            "Fix these lines (docs/import-format.md describes the format), or pass "
+            "--skip-invalid to import the valid lines only."
+        )
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    testimony_ids: list[int] = field(default_factory=list)
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _fail(message: str) -> None:
+    raise _Invalid(message)
+
+
+def _check_fields(obj: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        _fail(f"{where}unknown field(s) {', '.join(unknown)}")
+
+
+def _string(obj: dict[str, Any], key: str, where: str, *, required: bool = False) -> str:
+    value = obj.get(key)
+    if value is None:
+        if required:
+            _fail(f"{where}{key} is required")
+        return ""
+    if not isinstance(value, str):
+        _fail(f"{where}{key} must be a string, not {type(value).__name__}")
+    if required and not value.strip():
+        _fail(f"{where}{key} must not be empty")
+    return str(value)
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        _fail(f"{where} must be a number of seconds, not {json.dumps(value)[:40]}")
+    return float(value)
+
+
+def _choice(value: Any, choices: Any, where: str) -> str:
+    allowed = [c[0] for c in choices]
+    if value not in allowed:
+        _fail(f"{where} is {json.dumps(value)[:40]}; expected one of {', '.join(allowed)}")
+    return str(value)
+
+
+def _names(obj: dict[str, Any], where: str) -> list[str]:
+    names = obj.get("names")
+    if not isinstance(names, list) or not names:
+        _fail(f"{where}names must be a non-empty list of strings")
+    assert isinstance(names, list)
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            _fail(f"{where}names must contain only non-empty strings")
+        if len(name) > 300:
+            _fail(f"{where}a name is longer than 300 characters")
+    return [n.strip() for n in names]
+
+
+def validate_record(record: Any) -> dict[str, Any]:
+    """Check one parsed line; raise _Invalid with a message naming the field."""
+    if not isinstance(record, dict):
+        _fail(f"a line must hold a JSON object, not {type(record).__name__}")
+    _check_fields(record, TOP_FIELDS, "")
+    external_id = _string(record, "external_id", "", required=True)
+    if not EXTERNAL_ID.match(external_id):
+        _fail(f"external_id {external_id!r} may use only letters, digits and . _ : - (≤100)")
+    _string(record, "title", "", required=True)
+    if len(record["title"]) > 500:
+        _fail("title is longer than 500 characters")
+    for key in ("description", "source_platform", "consent_notes"):
+        _string(record, key, "")
+    language = record.get("language")
+    if language not in LANGUAGES:
+        _fail(
+            f"language {json.dumps(language)[:20]} is not a known code; "
+            f"use one of {', '.join(LANGUAGES)}"
+        )
+    languages = record.get("languages", [])
+    if not isinstance(languages, list) or any(code not in LANGUAGES for code in languages):
+        _fail(f"languages must be a list of codes from: {', '.join(LANGUAGES)}")
+    if "visibility" in record:
+        _choice(record["visibility"], Visibility.choices, "visibility")
+    for key in ("recorded_on", "published_on"):
+        if record.get(key) is not None:
+            try:
+                parse_partial(_string(record, key, ""))
+            except ValueError as exc:
+                _fail(f"{key}: {exc}")
+    if record.get("source_url"):
+        try:
+            _url(_string(record, "source_url", ""))
+        except ValidationError:
+            _fail(f"source_url {record['source_url'][:80]!r} is not an http(s) URL")
+    witness = record.get("witness")
+    if witness is not None:
+        if not isinstance(witness, dict):
+            _fail("witness must be an object with name and relation")
+        _check_fields(witness, {"name", "relation"}, "witness: ")
+        _string(witness, "name", "witness.")
+        _string(witness, "relation", "witness.")
+    transcript = record.get("transcript")
+    if transcript is not None:
+        if not isinstance(transcript, dict):
+            _fail("transcript must be an object")
+        _check_fields(transcript, {"engine", "model", "language"}, "transcript: ")
+        if "language" in transcript and transcript["language"] not in LANGUAGES:
+            _fail("transcript.language is not a known language code")
+    _validate_segments(record.get("segments"))
+    _validate_people_places_events(record)
+    return record
+
+
+def _validate_segments(segments: Any) -> None:
+    if not isinstance(segments, list):
+        _fail("segments is required and must be a list (it may be empty)")
+    previous_end = 0.0
+    for i, segment in enumerate(segments):
+        where = f"segments[{i}]"
+        if not isinstance(segment, dict):
+            _fail(f"{where} must be an object")
+        _check_fields(segment, SEGMENT_FIELDS, f"{where}: ")
+        if "start" not in segment or "end" not in segment:
+            _fail(f"{where} needs start and end (seconds)")
+        start = _number(segment["start"], f"{where}.start")
+        end = _number(segment["end"], f"{where}.end")
+        if start < 0:
+            _fail(f"{where}.start is negative ({start})")
+        if end < start:
+            _fail(f"{where} ends before it starts ({start} > {end})")
+        if start < previous_end - 1e-6:
+            _fail(f"{where} starts at {start}, before the previous segment ends ({previous_end})")
+        previous_end = end
+        _string(segment, "text", f"{where}.", required=True)
+        _string(segment, "translation", f"{where}.")
+        for key in ("avg_logprob", "no_speech_prob", "compression_ratio"):
+            if segment.get(key) is not None:
+                _number(segment[key], f"{where}.{key}")
+        if "words" in segment and not isinstance(segment["words"], list):
+            _fail(f"{where}.words must be a list")
+
+
+def _validate_people_places_events(record: dict[str, Any]) -> None:
+    people = record.get("people", [])
+    places = record.get("places", [])
+    if not isinstance(people, list) or not isinstance(places, list):
+        _fail("people and places must be lists")
+    keys = set()
+    for i, person in enumerate(people):
+        where = f"people[{i}]."
+        if not isinstance(person, dict):
+            _fail(f"people[{i}] must be an object")
+        _check_fields(person, PERSON_FIELDS, where)
+        _names(person, where)
+        key = _string(person, "key", where)
+        if key:
+            keys.add(key)
+        if "status" in person:
+            _choice(person["status"], Person.Status.choices, f"{where}status")
+        if "gender" in person:
+            _choice(person["gender"], Person.Gender.choices, f"{where}gender")
+        year = person.get("birth_year")
+        if year is not None and (
+            isinstance(year, bool) or not isinstance(year, int) or not 1880 <= year <= 2030
+        ):
+            _fail(f"{where}birth_year must be a year between 1880 and 2030")
+    for i, place in enumerate(places):
+        where = f"places[{i}]."
+        if not isinstance(place, dict):
+            _fail(f"places[{i}] must be an object")
+        _check_fields(place, PLACE_FIELDS, where)
+        _names(place, where)
+        if "type" in place:
+            _choice(place["type"], Place.Type.choices, f"{where}type")
+    events = record.get("events", [])
+    if not isinstance(events, list):
+        _fail("events must be a list")
+    for i, event in enumerate(events):
+        where = f"events[{i}]."
+        if not isinstance(event, dict):
+            _fail(f"events[{i}] must be an object")
+        _check_fields(event, EVENT_FIELDS, where)
+        ref = event.get("person")
+        if not (ref in keys or (isinstance(ref, int) and 0 <= ref < len(people))):
+            _fail(f"{where}person must be a key from people or an index into people")
+        if "place" in event and not (
+            isinstance(event["place"], int) and 0 <= event["place"] < len(places)
+        ):
+            _fail(f"{where}place must be an index into places")
+        if "segment" in event and not (
+            isinstance(event["segment"], int) and 0 <= event["segment"] < len(record["segments"])
+        ):
+            _fail(f"{where}segment must be an index into segments")
+        _choice(event.get("kind", "other"), Event.Kind.choices, f"{where}kind")
+        if event.get("date") is not None:
+            try:
+                parse_partial(str(event["date"]))
+            except ValueError as exc:
+                _fail(f"{where}date: {exc}")
+
+
+def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    for number, raw in enumerate(stream, start=1):
+        if raw.strip():
+            yield number, raw
+
+
+def _parse(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        _fail("is not UTF-8 text")
+    except json.JSONDecodeError as exc:
+        _fail(f"is not valid JSON ({exc.msg} at column {exc.colno})")
+
+
+def validate_file(
+    path: Path, *, progress: Callable[[int], None] | None = None
+) -> tuple[list[Problem], dict[int, str]]:
+    """Stream the file once; return the problems and the valid lines' external ids."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    valid: dict[int, str] = {}
+    with path.open("rb") as stream:
+        for number, raw in _lines(stream):
+            if progress:
+                progress(len(raw))
+            try:
+                record = validate_record(_parse(raw))
+            except _Invalid as exc:
+                problems.append(Problem(number, str(exc)))
+                continue
+            external_id = record["external_id"]
+            if external_id in seen:
+                problems.append(
+                    Problem(number, f"external_id {external_id!r} repeats line {seen[external_id]}")
+                )
+                continue
+            seen[external_id] = number
+            valid[number] = external_id
+    return problems, valid
+
+
+def import_file(
+    path: Path,
+    *,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Validate the whole file, then import it in one transaction and index it.
+
+    Returns once the search index reflects the import. Any failure (an invalid line without
+    skip_invalid, the search server down) leaves the database and the index as they were.
+    """
+    from search import client, sync
+
+    if on_phase:
+        on_phase("validate")
+    problems, valid = validate_file(path, progress=progress)
+    if problems and not skip_invalid:
+        raise ImportFileError(path, problems)
+    client.check()
+    client.ensure_indexes()
+    report = ImportReport(problems=problems, skipped=len(problems))
+    if on_phase:
+        on_phase("import")
+    try:
+        with transaction.atomic():
+            with path.open("rb") as stream:
+                for number, raw in _lines(stream):
+                    if progress:
+                        progress(len(raw))
+                    if number not in valid:
+                        continue
+                    testimony, created = save_record(json.loads(raw))
+                    report.testimony_ids.append(testimony.pk)
+                    if created:
+                        report.created += 1
+                    else:
+                        report.updated += 1
+            if on_phase:
+                on_phase("index")
+            sync.sync_testimonies(report.testimony_ids)
+    except client.SearchError:
+        # The database rolled back; put back whatever documents a partial sync replaced.
+        try:
+            existing = Testimony.objects.filter(external_id__in=valid.values())
+            sync.sync_testimonies(existing.values_list("pk", flat=True))
+        except client.SearchError:
+            pass
+        raise
+    return report
+
+
+def _script(name: str) -> str:
+    script = folding.detect_script(name)
+    return script if script in NameVariant.Script.values else ""
+
+
+def _upsert_person(data: dict[str, Any]) -> Person:
+    names = _names(data, "")
+    person = None
+    if data.get("key"):
+        person = Person.objects.filter(key=data["key"]).first()
+    if person is None:
+        variant = NameVariant.objects.filter(name__in=names, person__key__isnull=True).first()
+        person = variant.person if variant else None
+    if person is None:
+        person = Person(key=data.get("key") or None, primary_name=names[0])
+    person.primary_name = names[0]
+    for attr in ("status", "gender", "ethnicity", "notes"):
+        if data.get(attr) is not None:
+            setattr(person, attr, data[attr])
+    if "birth_year" in data:
+        person.birth_year = data["birth_year"]
+    person.save()
+    known = set(person.names.values_list("name", flat=True))
+    NameVariant.objects.bulk_create(
+        NameVariant(person=person, name=name, script=_script(name))
+        for name in dict.fromkeys(names)
+        if name not in known
+    )
+    return person
+
+
+def _upsert_place(data: dict[str, Any]) -> Place:
+    names = _names(data, "")
+    place = None
+    if data.get("gazetteer_id"):
+        place = Place.objects.filter(gazetteer_id=data["gazetteer_id"]).first()
+    if place is None:
+        alias = PlaceAlias.objects.filter(name__in=names).select_related("place").first()
+        place = alias.place if alias else Place.objects.filter(name__in=names).first()
+    if place is None:
+        place = Place(name=names[0], gazetteer_id=data.get("gazetteer_id") or None)
+    for attr in ("type", "latitude", "longitude"):
+        if attr in data:
+            setattr(place, attr, data[attr])
+    place.save()
+    known = set(place.aliases.values_list("name", flat=True))
+    PlaceAlias.objects.bulk_create(
+        PlaceAlias(place=place, name=name, script=_script(name))
+        for name in dict.fromkeys(names)
+        if name not in known
+    )
+    return place
+
+
+def save_record(record: dict[str, Any]) -> tuple[Testimony, bool]:
+    """Create or update one testimony from a validated record (no duplicates on re-import)."""
+    testimony, created = Testimony.objects.get_or_create(
+        external_id=record["external_id"],
+        defaults={"title": record["title"], "language": record["language"]},
+    )
+    testimony.title = record["title"]
+    testimony.language = record["language"]
+    testimony.languages = record.get("languages") or [record["language"]]
+    testimony.description = record.get("description", "")
+    testimony.visibility = record.get("visibility", testimony.visibility or Visibility.DRAFT)
+    testimony.source_platform = record.get("source_platform", "")
+    testimony.source_url = record.get("source_url", "")
+    testimony.consent_notes = record.get("consent_notes", "")
+    witness = record.get("witness") or {}
+    testimony.witness_name = witness.get("name", "")
+    testimony.witness_relation = witness.get("relation", "")
+    for key in ("recorded_on", "published_on"):
+        partial = parse_partial(record[key]) if record.get(key) else None
+        setattr(testimony, key, partial.date if partial else None)
+        setattr(testimony, key.replace("_on", "_precision"), partial.precision if partial else "day")
+    if record["segments"] and testimony.status in (Testimony.Status.NEW, ""):
+        testimony.status = Testimony.Status.TRANSCRIBED
+    testimony.save()
+
+    people = [_upsert_person(p) for p in record.get("people", [])]
+    places = [_upsert_place(p) for p in record.get("places", [])]
+    testimony.people.set(people)
+    testimony.places.set(places)
+
+    segments: list[Segment] = []
+    testimony.transcripts.filter(engine=IMPORT_ENGINE).delete()
+    if record["segments"]:
+        meta = record.get("transcript") or {}
+        transcript = Transcript.objects.create(
+            testimony=testimony,
+            engine=IMPORT_ENGINE,
+            model=" ".join(filter(None, [meta.get("engine"), meta.get("model")])),
+            language=meta.get("language", record["language"]),
+            task=Transcript.Task.TRANSCRIBE,
+        )
+        segments = Segment.objects.bulk_create(
+            Segment(
+                transcript=transcript,
+                index=i,
+                start=float(s["start"]),
+                end=float(s["end"]),
+                text=s["text"],
+                translation=s.get("translation", ""),
+                words=s.get("words", []),
+                avg_logprob=s.get("avg_logprob"),
+                no_speech_prob=s.get("no_speech_prob"),
+                compression_ratio=s.get("compression_ratio"),
+                flags=s.get("flags", []),
+                edited=bool(s.get("edited", False)),
+            )
+            for i, s in enumerate(record["segments"])
+        )
+
+    testimony.events.filter(origin=Event.Origin.IMPORT).delete()
+    by_key = {p.get("key"): people[i] for i, p in enumerate(record.get("people", []))}
+    for event in record.get("events", []):
+        ref = event["person"]
+        person = people[ref] if isinstance(ref, int) else by_key[ref]
+        partial = parse_partial(str(event["date"])) if event.get("date") else None
+        Event.objects.create(
+            person=person,
+            place=places[event["place"]] if "place" in event else None,
+            kind=event.get("kind", Event.Kind.OTHER),
+            date=partial.date if partial else None,
+            date_precision=partial.precision if partial else "year",
+            testimony=testimony,
+            segment=segments[event["segment"]] if "segment" in event and segments else None,
+            origin=Event.Origin.IMPORT,
+            review=Event.Review.ACCEPTED,
+        )
+    return testimony, created
+
+
+def export_record(testimony: Testimony) -> dict[str, Any]:
+    """The import format for one testimony, so an export re-imports elsewhere."""
+    record: dict[str, Any] = {
+        "external_id": testimony.external_id,
+        "title": testimony.title,
+        "language": testimony.language,
+        "languages": testimony.languages,
+        "visibility": testimony.visibility,
+    }
+    optional = {
+        "description": testimony.description,
+        "recorded_on": format_partial(testimony.recorded_on, testimony.recorded_precision),
+        "published_on": format_partial(testimony.published_on, testimony.published_precision),
+        "source_platform": testimony.source_platform,
+        "source_url": testimony.source_url,
+        "consent_notes": testimony.consent_notes,
+    }
+    record.update({k: v for k, v in optional.items() if v})
+    if testimony.witness_name or testimony.witness_relation:
+        record["witness"] = {
+            "name": testimony.witness_name, "relation": testimony.witness_relation
+        }
+    transcript = testimony.current_transcript()
+    record["segments"] = [
+        {"start": s.start, "end": s.end, "text": s.text, "translation": s.translation}
+        for s in (transcript.segments.all() if transcript else [])
+    ]
+    record["people"] = [
+        {
+            "names": [v.name for v in p.names.all()] or [p.primary_name],
+            "status": p.status,
+            **({"key": p.key} if p.key else {}),
+            **({"birth_year": p.birth_year} if p.birth_year else {}),
+        }
+        for p in testimony.people.all()
+    ]
+    record["places"] = [
+        {"names": [a.name for a in p.aliases.all()] or [p.name], "type": p.type}
+        for p in testimony.places.all()
+    ]
+    return record

@@ -1,0 +1,368 @@
+"""The archive's data model: testimonies, media, people, places, events and transcripts."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from .dates import Precision, format_partial
+from .languages import LANGUAGE_CHOICES
+
+
+class Visibility(models.TextChoices):
+    DRAFT = "draft", "Draft (editors only)"
+    RESTRICTED = "restricted", "Restricted (vetted researchers)"
+    PUBLIC = "public", "Public"
+
+
+class Testimony(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        QUEUED = "queued", "Queued for transcription"
+        TRANSCRIBING = "transcribing", "Transcribing"
+        TRANSCRIBED = "transcribed", "Transcribed"
+        FAILED = "failed", "Failed"
+
+    external_id = models.CharField(max_length=100, unique=True)
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=8, choices=LANGUAGE_CHOICES, help_text="Main spoken language (declared)."
+    )
+    languages = models.JSONField(default=list, blank=True, help_text="All languages spoken.")
+    visibility = models.CharField(
+        max_length=12, choices=Visibility.choices, default=Visibility.DRAFT, db_index=True
+    )
+    witness_name = models.CharField(max_length=300, blank=True)
+    witness_relation = models.CharField(
+        max_length=100, blank=True, help_text="Kinship of the witness to the person spoken of."
+    )
+    recorded_on = models.DateField(null=True, blank=True)
+    recorded_precision = models.CharField(
+        max_length=8, choices=Precision.CHOICES, default=Precision.DAY
+    )
+    published_on = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=8, choices=Precision.CHOICES, default=Precision.DAY
+    )
+    source_platform = models.CharField(max_length=50, blank=True)
+    source_url = models.URLField(max_length=1000, blank=True)
+    consent_notes = models.TextField(blank=True)
+    people = models.ManyToManyField("Person", blank=True, related_name="testimonies")
+    places = models.ManyToManyField("Place", blank=True, related_name="testimonies")
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.NEW)
+    processing_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["external_id"]
+        verbose_name_plural = "testimonies"
+
+    def __str__(self) -> str:
+        return f"{self.external_id}: {self.title}"
+
+    @property
+    def recorded_display(self) -> str:
+        return format_partial(self.recorded_on, self.recorded_precision)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+    def current_transcript(self) -> Transcript | None:
+        """The newest transcript in the spoken language (uses prefetched rows when present)."""
+        transcripts = [t for t in self.transcripts.all() if t.task == Transcript.Task.TRANSCRIBE]
+        return max(transcripts, key=lambda t: t.pk, default=None)
+
+
+class MediaAsset(models.Model):
+    """A stored media file; never rewritten. Derived files point at their original."""
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", "Original"
+        DERIVED = "derived", "Derived (working copy)"
+
+    testimony = models.ForeignKey(Testimony, on_delete=models.PROTECT, related_name="media")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ORIGINAL)
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives"
+    )
+    file = models.FileField(upload_to="media/%Y/%m/", max_length=500)
+    original_filename = models.CharField(max_length=500, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField(help_text="Bytes.")
+    duration = models.FloatField(null=True, blank=True, help_text="Seconds.")
+    container = models.CharField(max_length=50, blank=True)
+    audio_codec = models.CharField(max_length=50, blank=True)
+    video_codec = models.CharField(max_length=50, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    captured_from = models.URLField(max_length=1000, blank=True)
+    platform = models.CharField(max_length=50, blank=True)
+    platform_id = models.CharField(max_length=200, blank=True, db_index=True)
+    platform_metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["testimony", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sha256[:12]} ({self.testimony.external_id})"
+
+
+class Person(models.Model):
+    class Status(models.TextChoices):
+        MISSING = "missing", "Missing"
+        DETAINED = "detained", "Detained"
+        SENTENCED = "sentenced", "Sentenced"
+        RELEASED = "released", "Released"
+        DECEASED = "deceased", "Deceased"
+        UNKNOWN = "unknown", "Unknown"
+
+    class Gender(models.TextChoices):
+        MALE = "male", "Male"
+        FEMALE = "female", "Female"
+        UNKNOWN = "unknown", "Unknown"
+
+    key = models.CharField(
+        max_length=100, unique=True, null=True, blank=True,
+        help_text="Stable key from imports, so the same person links across testimonies.",
+    )
+    primary_name = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNKNOWN)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    gender = models.CharField(max_length=8, choices=Gender.choices, default=Gender.UNKNOWN)
+    ethnicity = models.CharField(max_length=50, blank=True)
+    identifiers = models.JSONField(
+        default=dict, blank=True, help_text="ID numbers: restricted, never published."
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["primary_name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.primary_name
+
+
+class NameVariant(models.Model):
+    class Script(models.TextChoices):
+        CYRILLIC = "cyrl", "Cyrillic"
+        LATIN = "latn", "Latin"
+        ARABIC = "arab", "Arabic (Uyghur)"
+        HAN = "hani", "Chinese characters"
+        MIXED = "mixed", "Mixed"
+
+    class Form(models.TextChoices):
+        AS_WRITTEN = "as_written", "As written"
+        TRANSLITERATED = "transliterated", "Transliterated"
+        PASSPORT = "passport", "Passport spelling"
+        CHINESE = "chinese", "Chinese characters"
+        PINYIN = "pinyin", "Pinyin"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=300)
+    script = models.CharField(max_length=6, choices=Script.choices, blank=True)
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, blank=True)
+    form = models.CharField(max_length=16, choices=Form.choices, default=Form.AS_WRITTEN)
+
+    class Meta:
+        ordering = ["person", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="unique_name_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Place(models.Model):
+    class Type(models.TextChoices):
+        REGION = "region", "Region"
+        PREFECTURE = "prefecture", "Prefecture"
+        COUNTY = "county", "County"
+        CITY = "city", "City"
+        DISTRICT = "district", "District"
+        TOWNSHIP = "township", "Township"
+        VILLAGE = "village", "Village"
+        CAMP = "camp", "Camp"
+        PRISON = "prison", "Prison"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=300)
+    type = models.CharField(max_length=12, choices=Type.choices, default=Type.OTHER)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    gazetteer_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceAlias(models.Model):
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    script = models.CharField(max_length=6, choices=NameVariant.Script.choices, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    is_exonym = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["place", "id"]
+        verbose_name_plural = "place aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["place", "name"], name="unique_alias_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Transcript(models.Model):
+    class Task(models.TextChoices):
+        TRANSCRIBE = "transcribe", "Transcribe (original language)"
+        TRANSLATE = "translate", "Translate (English)"
+
+    class LanguageSource(models.TextChoices):
+        DECLARED = "declared", "Declared"
+        DETECTED = "detected", "Detected"
+
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="transcripts")
+    engine = models.CharField(max_length=50, help_text="faster-whisper, openai-whisper, import…")
+    model = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
+    language_source = models.CharField(
+        max_length=8, choices=LanguageSource.choices, default=LanguageSource.DECLARED
+    )
+    task = models.CharField(max_length=10, choices=Task.choices, default=Task.TRANSCRIBE)
+    needs_review = models.BooleanField(default=False)
+    review_reasons = models.JSONField(default=list, blank=True)
+    reviewed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["testimony", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.testimony.external_id} {self.task} ({self.engine} {self.model})"
+
+
+class Segment(models.Model):
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="segments")
+    index = models.PositiveIntegerField()
+    start = models.FloatField(help_text="Seconds.")
+    end = models.FloatField(help_text="Seconds.")
+    text = models.TextField()
+    translation = models.TextField(blank=True, help_text="English.")
+    words = models.JSONField(default=list, blank=True)
+    avg_logprob = models.FloatField(null=True, blank=True)
+    no_speech_prob = models.FloatField(null=True, blank=True)
+    compression_ratio = models.FloatField(null=True, blank=True)
+    flags = models.JSONField(default=list, blank=True, help_text="Reasons to review.")
+    edited = models.BooleanField(default=False, help_text="Edited by a person.")
+
+    class Meta:
+        ordering = ["transcript", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["transcript", "index"], name="unique_segment_index"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="segment_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.start:.1f}–{self.end:.1f}] {self.text[:60]}"
+
+
+class Event(models.Model):
+    """A fact about a person: what happened, where and when, and the moment that says it."""
+
+    class Kind(models.TextChoices):
+        DETAINED = "detained", "Detained"
+        SENTENCED = "sentenced", "Sentenced"
+        SENT_TO_CAMP = "sent_to_camp", "Sent to a camp"
+        DISAPPEARED = "disappeared", "Disappeared"
+        RELEASED = "released", "Released"
+        DIED = "died", "Died"
+        OTHER = "other", "Other"
+
+    class Origin(models.TextChoices):
+        MACHINE = "machine", "Machine"
+        EDITOR = "editor", "Editor"
+        IMPORT = "import", "Import"
+
+    class Review(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.OTHER)
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=8, choices=Precision.CHOICES, default=Precision.YEAR
+    )
+    testimony = models.ForeignKey(
+        Testimony, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    segment = models.ForeignKey(
+        Segment, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.EDITOR)
+    review = models.CharField(max_length=8, choices=Review.choices, default=Review.PROPOSED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "date"]
+
+    def __str__(self) -> str:
+        when = format_partial(self.date, self.date_precision)
+        return f"{self.person} {self.kind} {when}".strip()
+
+    @property
+    def date_display(self) -> str:
+        return format_partial(self.date, self.date_precision)
+
+
+class Mention(models.Model):
+    """A proposal found in a segment: a person, place or date, reviewed by an editor."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        PLACE = "place", "Place"
+        DATE = "date", "Date"
+        EVENT = "event", "Event"
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="mentions")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    surface = models.CharField(max_length=300, help_text="The text it came from.")
+    char_start = models.PositiveIntegerField(null=True, blank=True)
+    char_end = models.PositiveIntegerField(null=True, blank=True)
+    value = models.JSONField(default=dict, blank=True, help_text="Normalised proposal.")
+    confidence = models.FloatField(default=0.0)
+    origin = models.CharField(
+        max_length=8, choices=Event.Origin.choices, default=Event.Origin.MACHINE
+    )
+    review = models.CharField(
+        max_length=8, choices=Event.Review.choices, default=Event.Review.PROPOSED
+    )
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL)
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.SET_NULL)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["segment", "char_start"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.surface}"

@@ -1,0 +1,212 @@
+"""The faster-whisper engine with the real Whisper base model on the fixture clips."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from transcription.engine.audio import decode_audio
+from transcription.engine.engines import DecodeOptions, Engine, FasterWhisperEngine
+from transcription.engine.errors import (
+    EmptyMediaError,
+    EngineError,
+    MediaDecodeError,
+    NoAudioStreamError,
+    SilentMediaError,
+)
+from transcription.engine.schema import UNSUPPORTED_LANGUAGE_REASON
+
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def words_of(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def test_english_speech_comes_back_with_its_words(
+    engine: FasterWhisperEngine, audio_dir: Path
+) -> None:
+    result = engine.transcribe(audio_dir / "en.wav", language="en")
+
+    assert {"witness", "said", "brother", "disappeared", "village"} <= words_of(result.text)
+    assert result.language == "en"
+    assert result.language_source == "declared"
+    assert result.language_probability == 1.0
+    assert (result.engine, result.model, result.task) == ("faster-whisper", "base", "transcribe")
+    assert result.duration == pytest.approx(5.78, abs=0.05)
+    assert not result.needs_review, result.review_reasons
+
+
+def test_segments_carry_timings_words_and_confidences(
+    engine: FasterWhisperEngine, audio_dir: Path
+) -> None:
+    result = engine.transcribe(audio_dir / "en.wav", language="en")
+    segment = result.segments[0]
+    assert 0.0 <= segment.start < segment.end <= result.duration + 0.05
+    assert segment.words
+    assert all(w.start <= w.end for w in segment.words)
+    assert all(0.0 <= w.probability <= 1.0 for w in segment.words)
+    assert "witness" in words_of(" ".join(w.word for w in segment.words))
+    assert -1.0 < segment.avg_logprob < 0.0
+    assert 0.0 <= segment.no_speech_prob <= 1.0
+    assert segment.compression_ratio > 0.0
+
+
+def test_without_word_timestamps_segments_have_no_words(
+    engine: FasterWhisperEngine, audio_dir: Path
+) -> None:
+    result = engine.transcribe(audio_dir / "en.wav", language="en", word_timestamps=False)
+    assert result.segments
+    assert all(s.words == [] for s in result.segments)
+
+
+def test_undeclared_language_is_detected(engine: FasterWhisperEngine, audio_dir: Path) -> None:
+    result = engine.transcribe(audio_dir / "en.mp3", language=None)
+
+    assert result.language == "en"
+    assert result.language_source == "detected"
+    assert 0.5 < result.language_probability <= 1.0
+    assert result.decoded_language is None
+    assert "brother" in words_of(result.text)
+
+
+def test_generated_russian_speech_comes_back_in_cyrillic(
+    engine: FasterWhisperEngine, audio_dir: Path
+) -> None:
+    result = engine.transcribe(audio_dir / "ru.opus", language="ru")
+
+    assert result.language == "ru"
+    assert result.language_source == "declared"
+    assert CYRILLIC.search(result.text)
+    assert not LATIN.search(result.text)
+    assert "брат" in words_of(result.text)
+
+
+def test_real_russian_recording_is_transcribed(
+    engine: FasterWhisperEngine, audio_dir: Path
+) -> None:
+    # "нейронные сети это хорошо" (see tests/fixtures/audio/README.md)
+    result = engine.transcribe(audio_dir / "ru_real.wav", language="ru")
+
+    assert CYRILLIC.search(result.text)
+    assert {"сети", "это", "хорошо"} <= words_of(result.text)
+
+
+def test_translate_task_returns_english(engine: FasterWhisperEngine, audio_dir: Path) -> None:
+    result = engine.transcribe(audio_dir / "ru_real.wav", language="ru", task="translate")
+
+    assert result.task == "translate"
+    assert result.language == "ru"  # the language spoken, not the output's
+    assert LATIN.search(result.text)
+    assert not CYRILLIC.search(result.text)
+
+
+def test_uyghur_is_flagged_and_transcribed_with_the_fallback(
+    engine: FasterWhisperEngine, audio_dir: Path
+) -> None:
+    assert not engine.supports_language("ug")
+
+    result = engine.transcribe(audio_dir / "kk.wav", language="ug")
+
+    assert result.language == "ug"
+    assert result.language_source == "declared"
+    assert result.decoded_language == "kk"
+    assert result.needs_review
+    assert UNSUPPORTED_LANGUAGE_REASON in result.review_reasons
+    assert "language not supported by the model — needs review" in result.review_reasons
+    assert CYRILLIC.search(result.text)  # decoded as Kazakh Cyrillic for an editor to fix
+
+
+def test_uyghur_without_fallback_is_flagged_and_still_recorded_as_uyghur(
+    engine: FasterWhisperEngine, audio_dir: Path
+) -> None:
+    no_fallback = FasterWhisperEngine(
+        engine.model_path, device="cpu", cpu_threads=2, options=DecodeOptions(beam_size=1)
+    )
+    result = no_fallback.transcribe(audio_dir / "en.wav", language="ug")
+
+    assert result.language == "ug"
+    assert result.review_reasons[0] == UNSUPPORTED_LANGUAGE_REASON
+    assert result.decoded_language == "en"  # what detection found
+
+
+def test_a_language_token_override_is_used_without_review(
+    engine: FasterWhisperEngine, audio_dir: Path
+) -> None:
+    # As with a Uyghur fine-tune trained under the Kazakh token: the model does know it.
+    fine_tune = FasterWhisperEngine(
+        engine.model_path,
+        device="cpu",
+        cpu_threads=2,
+        language_token_overrides={"ug": "kk"},
+        options=DecodeOptions(beam_size=1, temperatures=(0.0,)),
+    )
+    result = fine_tune.transcribe(audio_dir / "kk.wav", language="ug")
+
+    assert (result.language, result.decoded_language) == ("ug", "kk")
+    assert UNSUPPORTED_LANGUAGE_REASON not in result.review_reasons
+    assert CYRILLIC.search(result.text)
+
+
+def test_an_override_to_a_token_the_model_lacks_is_refused(engine: FasterWhisperEngine) -> None:
+    with pytest.raises(EngineError, match="no <|ug|> token"):
+        FasterWhisperEngine(engine.model_path, device="cpu", language_token_overrides={"x": "ug"})
+
+
+def test_silent_audio_raises_silent_media_error(
+    engine: FasterWhisperEngine, audio_dir: Path
+) -> None:
+    with pytest.raises(SilentMediaError, match=r"silence\.wav: no speech detected"):
+        engine.transcribe(audio_dir / "silence.wav", language="en")
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("corrupt.mp4", MediaDecodeError),
+        ("empty.wav", EmptyMediaError),
+        ("video_no_audio.mp4", NoAudioStreamError),
+    ],
+)
+def test_bad_media_raises_its_specific_error(
+    engine: FasterWhisperEngine, audio_dir: Path, name: str, error: type[EngineError]
+) -> None:
+    with pytest.raises(error, match=re.escape(name)):
+        engine.transcribe(audio_dir / name, language="en")
+
+
+def test_decoded_arrays_are_accepted(engine: FasterWhisperEngine, audio_dir: Path) -> None:
+    samples = decode_audio(audio_dir / "en.webm")
+    result = engine.transcribe(samples, language="en")
+    assert "brother" in words_of(result.text)
+
+
+def test_the_gpu_settings_run_on_cpu(engine: FasterWhisperEngine, audio_dir: Path) -> None:
+    # float16 and batching are what the GPU workers use; CI has no GPU, so the same settings
+    # must degrade to a CPU compute type and still transcribe.
+    batched = FasterWhisperEngine(
+        engine.model_path,
+        device="cpu",
+        compute_type="float16",
+        batch_size=4,
+        cpu_threads=2,
+        options=DecodeOptions(beam_size=1),
+    )
+    assert batched.compute_type == "float32"
+    assert batched.pipeline is not None
+    assert isinstance(batched, Engine)
+
+    # Six copies of the sentence with pauses: longer than Whisper's 30 s window, so the VAD
+    # chunks must be capped and every one of them decoded.
+    sentence = decode_audio(audio_dir / "en.wav")
+    pause = np.zeros(24000, dtype=np.float32)
+    long_audio = np.concatenate([part for _ in range(6) for part in (sentence, pause)])
+    result = batched.transcribe(long_audio, language="en")
+
+    assert result.duration > 40.0
+    assert result.segments[-1].end > 35.0
+    assert result.text.lower().count("brother") >= 5

@@ -1,0 +1,1 @@
+"""Audio decoding, VAD, Whisper engines, the transcription pipeline and worker tasks."""

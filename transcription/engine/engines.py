@@ -1,0 +1,533 @@
+"""Speech engines behind one interface: faster-whisper (default), openai-whisper, text MT."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+from transcription.engine.audio import SAMPLE_RATE, AudioArray, audio_duration, decode_audio
+from transcription.engine.errors import EngineError, EngineUnavailableError, ModelNotFoundError
+from transcription.engine.languages import LanguagePlan, plan_language
+from transcription.engine.models import resolve_model
+from transcription.engine.quality import QualityThresholds, flag_segments, review_segments
+from transcription.engine.schema import Segment, Task, TranscriptionResult, Word
+from transcription.engine.vad import SpeechSpan, VadOptions, default_vad_options, require_speech
+
+if TYPE_CHECKING:
+    import ctranslate2
+    import faster_whisper
+
+logger = logging.getLogger(__name__)
+
+Device = Literal["cpu", "cuda", "auto"]
+AudioInput = str | os.PathLike[str] | AudioArray
+
+# Below this, a detected language is a guess an editor should confirm.
+LOW_LANGUAGE_PROBABILITY = 0.5
+LOW_LANGUAGE_PROBABILITY_REASON = "language detection uncertain — needs review"
+NO_TEXT_REASON = "speech detected but no text recognised — needs review"
+BATCH_CHUNK_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """Long-form decoding settings shared by the Whisper engines."""
+
+    beam_size: int = 5
+    best_of: int = 5
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    no_speech_threshold: float = 0.6
+    # Off: on hour-long testimonies, conditioning on earlier text lets one hallucinated loop
+    # carry through every following window.
+    condition_on_previous_text: bool = False
+
+    def thresholds(self) -> QualityThresholds:
+        return QualityThresholds(
+            compression_ratio=self.compression_ratio_threshold,
+            avg_logprob=self.log_prob_threshold,
+            no_speech_prob=self.no_speech_threshold,
+        )
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """Anything that turns audio into a `TranscriptionResult`."""
+
+    name: str
+    model_name: str
+
+    def transcribe(
+        self,
+        audio: AudioInput,
+        *,
+        language: str | None = None,
+        task: Task = "transcribe",
+        word_timestamps: bool = True,
+    ) -> TranscriptionResult: ...
+
+
+def load_audio(audio: AudioInput) -> tuple[AudioArray, str]:
+    """Decoded samples and a name for error messages."""
+    if isinstance(audio, np.ndarray):
+        return audio.astype(np.float32, copy=False), "audio array"
+    return decode_audio(audio), os.fspath(audio)
+
+
+def finish_result(
+    result: TranscriptionResult, plan: LanguagePlan, options: DecodeOptions
+) -> TranscriptionResult:
+    """Apply the quality checks and review reasons every engine shares."""
+    flag_segments(result.segments, options.thresholds())
+    for reason in plan.review_reasons:
+        result.flag_for_review(reason)
+    if plan.source == "detected" and result.language_probability < LOW_LANGUAGE_PROBABILITY:
+        result.flag_for_review(LOW_LANGUAGE_PROBABILITY_REASON)
+    if not any(s.text.strip() for s in result.segments):
+        result.flag_for_review(NO_TEXT_REASON)
+    review_segments(result)
+    return result
+
+
+def resolve_device(device: Device) -> Literal["cpu", "cuda"]:
+    import ctranslate2
+
+    gpus = ctranslate2.get_cuda_device_count()
+    if device == "auto":
+        return "cuda" if gpus > 0 else "cpu"
+    if device == "cuda" and gpus == 0:
+        raise EngineError(
+            "device 'cuda' was requested but CTranslate2 sees no CUDA GPU; set the transcription "
+            "device to 'auto' or 'cpu', or check the worker's GPU and CUDA libraries."
+        )
+    return device
+
+
+def resolve_compute_type(device: Literal["cpu", "cuda"], compute_type: str | None) -> str:
+    """float16 on GPU and int8 on CPU by default; degrade what the device cannot run."""
+    import ctranslate2
+
+    wanted = compute_type or ("float16" if device == "cuda" else "int8")
+    supported = ctranslate2.get_supported_compute_types(device)
+    if wanted in supported or wanted in ("default", "auto"):
+        return wanted
+    # The GPU settings must still run in CI and on CPU-only workers: fall back to the
+    # nearest type the device supports instead of failing.
+    for candidate in {
+        "float16": ("float32",),
+        "bfloat16": ("float32",),
+        "int8_float16": ("int8_float32", "int8"),
+        "int8_bfloat16": ("int8_float32", "int8"),
+    }.get(wanted, ()):
+        if candidate in supported:
+            logger.warning(
+                "compute type %s is not supported on %s; using %s", wanted, device, candidate
+            )
+            return candidate
+    raise EngineError(
+        f"compute type {wanted!r} is not supported on {device}; choose one of "
+        f"{', '.join(sorted(supported))}"
+    )
+
+
+class FasterWhisperEngine:
+    """Whisper on CTranslate2. Load once and keep: model loading costs seconds."""
+
+    name = "faster-whisper"
+
+    def __init__(
+        self,
+        model: str = "base",
+        *,
+        device: Device = "auto",
+        compute_type: str | None = None,
+        batch_size: int | None = None,
+        cpu_threads: int = 0,
+        fallback_language: str | None = None,
+        language_token_overrides: Mapping[str, str] | None = None,
+        options: DecodeOptions | None = None,
+        vad_options: VadOptions | None = None,
+        cache_dir: str | Path | None = None,
+    ) -> None:
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+        self.model_name = model
+        self.model_path = resolve_model(model, cache_dir=cache_dir)
+        self.device = resolve_device(device)
+        self.compute_type = resolve_compute_type(self.device, compute_type)
+        self.batch_size = batch_size
+        self.fallback_language = fallback_language
+        self.language_token_overrides = dict(language_token_overrides or {})
+        self.options = options or DecodeOptions()
+        self.vad_options = vad_options or default_vad_options()
+        self.model: faster_whisper.WhisperModel = WhisperModel(
+            self.model_path,
+            device=self.device,
+            compute_type=self.compute_type,
+            cpu_threads=cpu_threads,
+            local_files_only=True,
+        )
+        self.pipeline: faster_whisper.BatchedInferencePipeline | None = (
+            BatchedInferencePipeline(self.model) if batch_size and batch_size > 1 else None
+        )
+        for language, token in self.language_token_overrides.items():
+            if not self.supports_language(token):
+                raise EngineError(
+                    f"language token override {language!r} -> {token!r}: the model has no "
+                    f"<|{token}|> token"
+                )
+
+    def supports_language(self, language: str) -> bool:
+        if not self.model.model.is_multilingual:
+            return language == "en"
+        if language not in self.model.supported_languages:
+            return False
+        return self.model.hf_tokenizer.token_to_id(f"<|{language}|>") is not None
+
+    def plan(self, language: str | None) -> LanguagePlan:
+        return plan_language(
+            language,
+            is_supported=self.supports_language,
+            fallback_language=self.fallback_language,
+            token_overrides=self.language_token_overrides,
+        )
+
+    def transcribe(
+        self,
+        audio: AudioInput,
+        *,
+        language: str | None = None,
+        task: Task = "transcribe",
+        word_timestamps: bool = True,
+    ) -> TranscriptionResult:
+        samples, source = load_audio(audio)
+        require_speech(samples, self.vad_options, source=source)
+        plan = self.plan(language)
+        opts = self.options
+        common: dict[str, Any] = {
+            "language": plan.decode_language,
+            "task": task,
+            "beam_size": opts.beam_size,
+            "best_of": opts.best_of,
+            "temperature": list(opts.temperatures),
+            "compression_ratio_threshold": opts.compression_ratio_threshold,
+            "log_prob_threshold": opts.log_prob_threshold,
+            "no_speech_threshold": opts.no_speech_threshold,
+            "condition_on_previous_text": opts.condition_on_previous_text,
+            "word_timestamps": word_timestamps,
+            "vad_filter": True,
+            "vad_parameters": self.vad_options,
+        }
+        if self.pipeline is not None:
+            # The batched pipeline decodes VAD chunks independently and only at the first
+            # temperature: faster, but without fallback (flags still mark weak segments).
+            # Its chunks must fit Whisper's 30 s window; with VadOptions passed in, it does
+            # not cap them itself and would silently drop everything past 30 s of a chunk.
+            common["vad_parameters"] = dataclasses.replace(
+                self.vad_options,
+                max_speech_duration_s=min(
+                    self.vad_options.max_speech_duration_s, BATCH_CHUNK_SECONDS
+                ),
+            )
+            segments, info = self.pipeline.transcribe(
+                samples, batch_size=self.batch_size or 8, **common
+            )
+        else:
+            segments, info = self.model.transcribe(samples, **common)
+        result = TranscriptionResult(
+            language=plan.language or info.language,
+            language_source=plan.source,
+            language_probability=float(info.language_probability),
+            task=task,
+            engine=self.name,
+            model=self.model_name,
+            duration=audio_duration(samples),
+            segments=[_from_faster_whisper(s) for s in segments],
+            decoded_language=info.language if info.language != (plan.language or "") else None,
+        )
+        if plan.source == "detected":
+            result.decoded_language = None
+        return finish_result(result, plan, opts)
+
+
+def _from_faster_whisper(segment: Any) -> Segment:
+    return Segment(
+        start=round(float(segment.start), 3),
+        end=round(float(segment.end), 3),
+        text=str(segment.text).strip(),
+        words=[
+            Word(
+                round(float(w.start), 3), round(float(w.end), 3), str(w.word), float(w.probability)
+            )
+            for w in segment.words or []
+        ],
+        avg_logprob=float(segment.avg_logprob),
+        no_speech_prob=float(segment.no_speech_prob),
+        compression_ratio=float(segment.compression_ratio),
+        temperature=float(segment.temperature or 0.0),
+    )
+
+
+class OpenAIWhisperEngine:
+    """The reference PyTorch Whisper, as a second engine for comparison and cross-checks.
+
+    Needs the optional `openai-whisper` extra. `model` is a local checkpoint (`*.pt`) or a
+    name already present in `download_root`: openai-whisper would otherwise download it.
+    """
+
+    name = "openai-whisper"
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        device: Device = "auto",
+        download_root: str | Path | None = None,
+        fallback_language: str | None = None,
+        language_token_overrides: Mapping[str, str] | None = None,
+        options: DecodeOptions | None = None,
+        vad_options: VadOptions | None = None,
+    ) -> None:
+        whisper = _import_whisper()
+        import torch
+
+        checkpoint = Path(model).expanduser()
+        if not checkpoint.is_file() and download_root is not None:
+            checkpoint = Path(download_root) / f"{model}.pt"
+        if not checkpoint.is_file():
+            raise ModelNotFoundError(
+                f"openai-whisper model {model!r} is not a local checkpoint file. Models are "
+                "never downloaded at run time: set TRANSCRIPTION_MODEL (or the model's entry "
+                "in TRANSCRIPTION_MODELS) to a .pt checkpoint path."
+            )
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.device = device
+        self.model_name = model
+        self.fallback_language = fallback_language
+        self.language_token_overrides = dict(language_token_overrides or {})
+        self.options = options or DecodeOptions()
+        self.vad_options = vad_options or default_vad_options()
+        self.model: Any = whisper.load_model(str(checkpoint), device=device)
+        self._whisper = whisper
+
+    def supports_language(self, language: str) -> bool:
+        if not self.model.is_multilingual:
+            return language == "en"
+        codes = list(self._whisper.tokenizer.LANGUAGES)[: self.model.num_languages]
+        return language in codes
+
+    def transcribe(
+        self,
+        audio: AudioInput,
+        *,
+        language: str | None = None,
+        task: Task = "transcribe",
+        word_timestamps: bool = True,
+    ) -> TranscriptionResult:
+        samples, source = load_audio(audio)
+        spans = require_speech(samples, self.vad_options, source=source)
+        plan = plan_language(
+            language,
+            is_supported=self.supports_language,
+            fallback_language=self.fallback_language,
+            token_overrides=self.language_token_overrides,
+        )
+        decode_language = plan.decode_language
+        probability = 1.0
+        if decode_language is None:
+            decode_language, probability = self._detect_language(samples, spans)
+        opts = self.options
+        output = self._whisper.transcribe(
+            self.model,
+            samples,
+            language=decode_language,
+            task=task,
+            temperature=opts.temperatures,
+            compression_ratio_threshold=opts.compression_ratio_threshold,
+            logprob_threshold=opts.log_prob_threshold,
+            no_speech_threshold=opts.no_speech_threshold,
+            condition_on_previous_text=opts.condition_on_previous_text,
+            word_timestamps=word_timestamps,
+            beam_size=opts.beam_size,
+            best_of=opts.best_of,
+            fp16=self.device == "cuda",
+            # openai-whisper has no VAD of its own; decoding only the speech spans keeps it
+            # from hallucinating over long silences.
+            clip_timestamps=[t for span in spans for t in (span.start, span.end)],
+            verbose=None,
+        )
+        result = TranscriptionResult(
+            language=plan.language or decode_language,
+            language_source=plan.source,
+            language_probability=probability,
+            task=task,
+            engine=self.name,
+            model=self.model_name,
+            duration=audio_duration(samples),
+            segments=[_from_openai_whisper(s) for s in output["segments"]],
+            decoded_language=(
+                decode_language if plan.language and decode_language != plan.language else None
+            ),
+        )
+        return finish_result(result, plan, opts)
+
+    def _detect_language(
+        self, samples: AudioArray, spans: Sequence[SpeechSpan]
+    ) -> tuple[str, float]:
+        whisper = self._whisper
+        speech = np.concatenate(
+            [samples[int(s.start * SAMPLE_RATE) : int(s.end * SAMPLE_RATE)] for s in spans]
+        )
+        mel = whisper.log_mel_spectrogram(
+            whisper.pad_or_trim(speech), n_mels=self.model.dims.n_mels
+        ).to(self.model.device)
+        _, probs = self.model.detect_language(mel)
+        language = max(probs, key=probs.get)
+        return str(language), float(probs[language])
+
+
+def _from_openai_whisper(segment: Mapping[str, Any]) -> Segment:
+    return Segment(
+        start=round(float(segment["start"]), 3),
+        end=round(float(segment["end"]), 3),
+        text=str(segment["text"]).strip(),
+        words=[
+            Word(
+                round(float(w["start"]), 3),
+                round(float(w["end"]), 3),
+                str(w["word"]),
+                float(w.get("probability", 0.0)),
+            )
+            for w in segment.get("words") or []
+        ],
+        avg_logprob=float(segment["avg_logprob"]),
+        no_speech_prob=float(segment["no_speech_prob"]),
+        compression_ratio=float(segment["compression_ratio"]),
+        temperature=float(segment.get("temperature") or 0.0),
+    )
+
+
+def _import_whisper() -> Any:
+    try:
+        import whisper
+    except ImportError as exc:
+        raise EngineUnavailableError(
+            "the openai-whisper engine needs the optional extra: "
+            "pip install 'testimony-archive[openai-whisper]' (openai-whisper and torch)"
+        ) from exc
+    return whisper
+
+
+# NLLB-200 language codes for the languages testimonies arrive in; MADLAD uses ISO codes.
+NLLB_CODES = {
+    "en": "eng_Latn",
+    "ru": "rus_Cyrl",
+    "kk": "kaz_Cyrl",
+    "ug": "uig_Arab",
+    "zh": "zho_Hans",
+    "ky": "kir_Cyrl",
+    "uz": "uzn_Latn",
+    "tr": "tur_Latn",
+}
+
+
+class TextTranslator:
+    """Segment texts to English with a CTranslate2 sequence-to-sequence model.
+
+    Tokenisation uses SentencePiece directly (`sentencepiece` package): NLLB and MADLAD both
+    ship a SentencePiece model, so transformers and its tokenizers are not needed. `style`
+    says how the model marks languages: NLLB puts the source code before the text and the
+    target code as the decoder's first token; MADLAD puts `<2xx>` (target) before the text.
+    """
+
+    name = "ctranslate2-mt"
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        style: Literal["nllb", "madlad"] = "nllb",
+        sentencepiece_model: str | Path | None = None,
+        device: Device = "auto",
+        compute_type: str | None = None,
+        beam_size: int = 4,
+        max_decoding_length: int = 256,
+    ) -> None:
+        import ctranslate2
+
+        try:
+            import sentencepiece
+        except ImportError as exc:
+            raise EngineUnavailableError(
+                "text translation needs the optional extra: "
+                "pip install 'testimony-archive[translation]' (sentencepiece)"
+            ) from exc
+        directory = Path(model_dir)
+        spm_path = Path(sentencepiece_model) if sentencepiece_model else _find_spm(directory)
+        if not (directory / "model.bin").is_file() or spm_path is None:
+            raise ModelNotFoundError(
+                f"translation model {os.fspath(directory)!r} must be a local CTranslate2 "
+                "directory holding model.bin and a SentencePiece model "
+                "(sentencepiece.bpe.model or spiece.model); set TRANSLATION_MODEL to it."
+            )
+        self.style = style
+        self.beam_size = beam_size
+        self.max_decoding_length = max_decoding_length
+        self.model_name = directory.name
+        device_name = resolve_device(device)
+        self.sp = sentencepiece.SentencePieceProcessor(model_file=str(spm_path))
+        self.translator: ctranslate2.Translator = ctranslate2.Translator(
+            str(directory),
+            device=device_name,
+            compute_type=resolve_compute_type(device_name, compute_type),
+        )
+
+    def translate(
+        self, texts: Iterable[str], *, source_language: str, target_language: str = "en"
+    ) -> list[str]:
+        """Translate each text; empty texts stay empty and keep their positions."""
+        items = list(texts)
+        wanted = [i for i, text in enumerate(items) if text.strip()]
+        if not wanted:
+            return ["" for _ in items]
+        batch = [self._source_tokens(items[i], source_language, target_language) for i in wanted]
+        prefix = [[_nllb_code(target_language)] for _ in wanted] if self.style == "nllb" else None
+        results = self.translator.translate_batch(
+            batch,
+            target_prefix=prefix,
+            beam_size=self.beam_size,
+            max_decoding_length=self.max_decoding_length,
+        )
+        out = ["" for _ in items]
+        for index, result in zip(wanted, results, strict=True):
+            tokens = list(result.hypotheses[0])
+            if self.style == "nllb" and tokens and tokens[0] == _nllb_code(target_language):
+                tokens = tokens[1:]
+            out[index] = str(self.sp.decode(tokens)).strip()
+        return out
+
+    def _source_tokens(self, text: str, source: str, target: str) -> list[str]:
+        pieces: list[str] = list(self.sp.encode(text, out_type=str))
+        if self.style == "nllb":
+            return [_nllb_code(source), *pieces, "</s>"]
+        return [f"<2{target}>", *pieces, "</s>"]
+
+
+def _nllb_code(language: str) -> str:
+    return NLLB_CODES.get(language, language)
+
+
+def _find_spm(directory: Path) -> Path | None:
+    for name in ("sentencepiece.bpe.model", "spiece.model", "source.spm", "tokenizer.model"):
+        if (directory / name).is_file():
+            return directory / name
+    return None
