@@ -64,7 +64,9 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
     parsed = urlparse(raw)
     if parsed.scheme not in schemes:
         allowed = ", ".join(f"{s}://" for s in schemes)
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a valid URL: it must start with {allowed}")
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a valid URL: it must start with {allowed}"
+        )
     if parsed.scheme in {"http", "https"} and not parsed.netloc:
         raise ImproperlyConfigured(f"{name}={raw!r} has no host.")
     return raw

@@ -46,6 +46,8 @@ INDEX_SETTINGS: dict[str, dict[str, Any]] = {
             "year",
             "visibility",
             "person_status",
+            "person_names",
+            "place_names",
         ],
         "sortableAttributes": ["start", "year", "testimony"],
         "faceting": {"maxValuesPerFacet": 200, "sortFacetValuesBy": {"*": "count"}},
@@ -56,7 +58,7 @@ INDEX_SETTINGS: dict[str, dict[str, Any]] = {
     "people": {
         "searchableAttributes": ["names_folded", "names", "primary_name"],
         "displayedAttributes": ["*"],
-        "filterableAttributes": ["status", "birth_year", "testimonies", "visibility"],
+        "filterableAttributes": ["id", "status", "birth_year", "testimonies", "visibility"],
         "sortableAttributes": ["primary_name", "birth_year"],
         "faceting": {"maxValuesPerFacet": 200},
         "typoTolerance": {"disableOnNumbers": True},
@@ -65,7 +67,7 @@ INDEX_SETTINGS: dict[str, dict[str, Any]] = {
     "testimonies": {
         "searchableAttributes": ["names_folded", "title", "description", "people", "places"],
         "displayedAttributes": ["*"],
-        "filterableAttributes": ["language", "people", "places", "year", "visibility"],
+        "filterableAttributes": ["id", "language", "people", "places", "year", "visibility"],
         "sortableAttributes": ["year", "external_id"],
         "faceting": {"maxValuesPerFacet": 200},
         "typoTolerance": {"disableOnNumbers": True},
@@ -242,9 +244,10 @@ def get_settings(uid: str) -> dict[str, Any]:
         return dict(get_client().index(uid).get_settings())
 
 
-def delete_documents(uid: str, ids: Sequence[int | str]) -> Any:
-    with _errors():
-        return get_client().index(uid).delete_documents([str(i) for i in ids])
+def delete_documents(uid: str, ids: Sequence[int]) -> Any:
+    """Delete by integer id (through a filter: deleting by a list of ids is deprecated)."""
+    id_list = ", ".join(str(int(i)) for i in ids)
+    return delete_by_filter(uid, f"id IN [{id_list}]")
 
 
 def wait_all(tasks: Iterable[Any], *, what: str = "") -> None:

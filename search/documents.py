@@ -49,9 +49,11 @@ def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
     transcript = testimony.current_transcript()
     if transcript is None:
         return []
-    people = [(p, _person_keys(p)) for p in testimony.people.all()]
-    places = [(p, _place_keys(p)) for p in testimony.places.all()]
+    people: list[tuple[Any, set[str]]] = [(p, _person_keys(p)) for p in testimony.people.all()]
+    places: list[tuple[Any, set[str]]] = [(p, _place_keys(p)) for p in testimony.places.all()]
     year = testimony.recorded_on.year if testimony.recorded_on else None
+    # Each name with the single words that reveal it is said in a segment.
+    entities = [(keys, _tokens_of_keys(keys)) for _, keys in people + places]
     documents = []
     segments: Iterable[Segment] = transcript.segments.all()
     for segment in segments:
@@ -59,11 +61,8 @@ def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
         translation_keys = folding.fold_text(segment.translation)
         said = set(text_keys) | set(translation_keys)
         names: set[str] = set()
-        for person, keys in people:
-            if _tokens_of_keys(keys) & said:
-                names |= keys
-        for place, keys in places:
-            if _tokens_of_keys(keys) & said:
+        for keys, tokens in entities:
+            if tokens & said:
                 names |= keys
         for place_id in _gazetteer_places(segment.text, transcript.language):
             names |= _gazetteer_keys(place_id)

@@ -35,12 +35,50 @@ Script = Literal["cyrl", "latn", "arab", "hani", "mixed"]
 # Cyrillic (Russian, Kazakh, Uyghur, Kyrgyz letters) to "broad Latin". The iotated vowels
 # (е ё ю я) are handled in code because their value depends on what precedes them.
 CYRILLIC: dict[str, str] = {
-    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "ж": "j",
-    "җ": "j", "з": "z", "и": "i", "й": "y", "і": "i", "к": "k", "қ": "k", "л": "l",
-    "м": "m", "н": "n", "ң": "ng", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s",
-    "т": "t", "у": "u", "ұ": "u", "ү": "u", "ў": "u", "ф": "f", "х": "h", "һ": "h",
-    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "i", "ь": "", "э": "e",
-    "ӯ": "u", "ҳ": "h", "ҷ": "j", "ӣ": "i",
+    "а": "a",
+    "ә": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ғ": "g",
+    "д": "d",
+    "ж": "j",
+    "җ": "j",
+    "з": "z",
+    "и": "i",
+    "й": "y",
+    "і": "i",
+    "к": "k",
+    "қ": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "ң": "ng",
+    "о": "o",
+    "ө": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ұ": "u",
+    "ү": "u",
+    "ў": "u",
+    "ф": "f",
+    "х": "h",
+    "һ": "h",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "i",
+    "ь": "",
+    "э": "e",
+    "ӯ": "u",
+    "ҳ": "h",
+    "ҷ": "j",
+    "ӣ": "i",
 }
 CYRILLIC_IOTATED: dict[str, str] = {"е": "e", "ё": "o", "ю": "u", "я": "a"}
 CYRILLIC_CONSONANTS = frozenset("бвгғджҗзйкқлмнңпрстфхһцчшщҳҷ")
@@ -48,88 +86,304 @@ CYRILLIC_CONSONANTS = frozenset("бвгғджҗзйкқлмнңпрстфхһц�
 # Latin letters with diacritics from Kazakh Latin (2018 acute and 2021 umlaut alphabets),
 # Uyghur Latin (ULY), Turkish, Uzbek and passport practice, to broad Latin.
 LATIN: dict[str, str] = {
-    "á": "a", "ä": "a", "à": "a", "â": "a", "ā": "a", "ə": "a", "ǝ": "a", "æ": "a",
-    "ǵ": "g", "ğ": "g", "ǧ": "g", "ƣ": "g", "ń": "ng", "ñ": "ng", "ŋ": "ng",
-    "ó": "o", "ö": "o", "ø": "o", "ô": "o", "ō": "o", "ɵ": "o",
-    "ú": "u", "ü": "u", "ū": "u", "û": "u", "ù": "u", "ý": "u", "ů": "u",
-    "é": "e", "ë": "e", "è": "e", "ê": "e", "ē": "e",
-    "ı": "i", "í": "i", "ì": "i", "î": "i", "ī": "i", "ï": "i", "İ": "i",
-    "ş": "sh", "š": "sh", "ș": "sh", "ç": "ch", "č": "ch", "ž": "j", "ⱬ": "j",
-    "ⱪ": "k", "ⱨ": "h", "ß": "ss", "ł": "l",
+    "á": "a",
+    "ä": "a",
+    "à": "a",
+    "â": "a",
+    "ā": "a",
+    "ə": "a",
+    "ǝ": "a",
+    "æ": "a",
+    "ǵ": "g",
+    "ğ": "g",
+    "ǧ": "g",
+    "ƣ": "g",
+    "ń": "ng",
+    "ñ": "ng",
+    "ŋ": "ng",
+    "ó": "o",
+    "ö": "o",
+    "ø": "o",
+    "ô": "o",
+    "ō": "o",
+    "ɵ": "o",
+    "ú": "u",
+    "ü": "u",
+    "ū": "u",
+    "û": "u",
+    "ù": "u",
+    "ý": "u",
+    "ů": "u",
+    "é": "e",
+    "ë": "e",
+    "è": "e",
+    "ê": "e",
+    "ē": "e",
+    "ı": "i",
+    "í": "i",
+    "ì": "i",
+    "î": "i",
+    "ī": "i",
+    "ï": "i",
+    "İ": "i",
+    "ş": "sh",
+    "š": "sh",
+    "ș": "sh",
+    "ç": "ch",
+    "č": "ch",
+    "ž": "j",
+    "ⱬ": "j",
+    "ⱪ": "k",
+    "ⱨ": "h",
+    "ß": "ss",
+    "ł": "l",
 }
 
 # Arabic-script letters that Uyghur and Kazakh writers type in place of the Uyghur ones
 # (Persian/Arabic keyboards, Kazakh Arabic script used in Xinjiang), mapped to the Uyghur
 # letters that `umsc` knows.
 ARABIC_NORMALISE: dict[str, str] = {
-    "ی": "ي", "ې": "ې", "ك": "ك", "ک": "ك", "ه": "ە", "ة": "ە", "ع": "غ", "ح": "ھ",
-    "ٴ": "", "ء": "", "ـ": "", "\u200c": "", "\u200d": "", "أ": "ا", "إ": "ا", "آ": "ا",
-    "ٱ": "ا", "ڨ": "ق", "ں": "ن", "ۉ": "ۆ", "ۊ": "ۇ",
+    "ی": "ي",
+    "ې": "ې",
+    "ك": "ك",
+    "ک": "ك",
+    "ه": "ە",
+    "ة": "ە",
+    "ع": "غ",
+    "ح": "ھ",
+    "ٴ": "",
+    "ء": "",
+    "ـ": "",
+    "\u200c": "",
+    "\u200d": "",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ڨ": "ق",
+    "ں": "ن",
+    "ۉ": "ۆ",
+    "ۊ": "ۇ",
 }
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 
 # Chinese characters commonly used to transcribe Uyghur and Kazakh name parts, with the
 # Latin form a relative would type. Matched longest-first inside a Chinese name.
 CHINESE_NAME_PARTS: dict[str, str] = {
-    "买买提": "memet", "麦麦提": "memet", "买买提明": "memetimin", "艾合买提": "ehmet",
-    "阿合买提": "ahmet", "艾海提": "ehet", "穆罕默德": "muhemmed", "默罕默德": "muhemmed",
-    "阿不都": "abdu", "阿卜杜": "abdu", "阿布都": "abdu", "阿布杜": "abdu", "阿都": "abdu",
-    "阿不都拉": "abdulla", "阿卜杜拉": "abdulla", "阿布都拉": "abdulla",
-    "阿不力孜": "abliz", "阿布力孜": "abliz", "阿不来提": "ablet", "阿布来提": "ablet",
-    "阿不力米提": "ablimit", "阿布力米提": "ablimit", "阿布里米提": "ablimit",
-    "艾力": "eli", "阿里": "ali", "阿力": "ali", "艾尔肯": "erkin", "艾克拜尔": "ekber",
-    "艾尼瓦尔": "enwer", "安外尔": "enwer", "艾山": "hesen", "艾沙": "eysa", "艾则孜": "eziz",
-    "吐尔逊": "tursun", "吐逊": "tursun", "吐尔洪": "turghun", "吐尔地": "turdi",
-    "托合提": "tohti", "托乎提": "tohti", "土赫提": "tohti", "吐合提": "tohti",
-    "古丽": "gul", "古力": "gul", "阿依": "ay", "热依拉": "rahile", "热依汗": "reyhan",
-    "努尔": "nur", "迪丽": "dil", "迪力": "dil", "地里": "dil", "哈力克": "khalik",
-    "叶尔兰": "erlan", "叶尔": "er", "别克": "bek", "江": "jan", "尼亚孜": "niyaz",
-    "伊力哈木": "ilham", "玉素甫": "yusup", "玉苏普": "yusup", "优素福": "yusup",
-    "库尔班": "kurban", "帕提": "pati", "米热": "mihri", "沙吾提": "sawut",
-    "卡德尔": "kadir", "卡迪尔": "kadir", "热比娅": "rabiye", "肉孜": "rozi",
-    "买合木提": "mahmut", "马合木提": "mahmut", "伊斯拉木": "islam", "伊斯马伊力": "ismail",
-    "吾斯曼": "osman", "奥斯曼": "osman", "乌斯曼": "osman", "亚森": "yasin",
-    "亚生": "yasin", "牙生": "yasin", "赛买提": "semet", "巴图尔": "batur",
-    "阿力木": "alim", "阿里木": "alim", "阿力甫": "alip", "阿迪力": "adil", "阿地力": "adil",
-    "加帕尔": "japar", "木拉提": "murat", "穆拉提": "murat", "塔依尔": "tahir",
-    "塔伊尔": "tahir", "吾买尔": "omer", "乌买尔": "omer", "赛力克": "serik",
-    "赛里克": "serik", "哈斯木": "kasim", "卡斯木": "kasim", "拜": "bay", "巴依": "bay",
-    "阿斯卡尔": "askar", "阿斯哈尔": "askar", "娜尔": "nar", "帕尔哈提": "parhat",
-    "地里夏提": "dilshat", "迪力夏提": "dilshat", "热合曼": "rahman", "热合买提": "rahmet",
-    "热西提": "reshit", "居马": "juma", "朱马": "juma", "加米拉": "jamila", "阿米娜": "amina",
-    "苏力坦": "sultan", "苏里坦": "sultan", "哈丽达": "halida", "祖力": "zul",
-    "麦尔丹": "merdan", "买尔旦": "merdan", "阿巴斯": "abbas", "木沙": "musa", "穆萨": "musa",
-    "伊敏": "imin", "依明": "imin", "伊明": "imin", "阿曼": "aman", "卡哈尔": "kahar",
-    "哈吉": "haji", "阿吉": "haji", "木合塔尔": "mukhtar", "穆合塔尔": "mukhtar",
-    "达吾提": "dawut", "达吾特": "dawut", "达吾列提": "dawlet", "巴合提": "bakit",
-    "波拉提": "bolat", "哈那提": "kanat", "哈纳提": "kanat", "加娜尔": "janar",
-    "巴哈尔": "bahar", "哈米提": "hamit", "克里木": "kerim", "米吉提": "mijit",
-    "外力": "weli", "依沙": "eysa", "阿依古丽": "aygul", "扎依尔": "zahir",
-    "阿孜古丽": "azigul", "萨迪尔": "sadir", "哈孜": "kazi", "阿扎提": "azat",
-    "阿力甫江": "alipjan", "沙拉木": "salam", "热汗": "reyhan", "曼": "man",
+    "买买提": "memet",
+    "麦麦提": "memet",
+    "买买提明": "memetimin",
+    "艾合买提": "ehmet",
+    "阿合买提": "ahmet",
+    "艾海提": "ehet",
+    "穆罕默德": "muhemmed",
+    "默罕默德": "muhemmed",
+    "阿不都": "abdu",
+    "阿卜杜": "abdu",
+    "阿布都": "abdu",
+    "阿布杜": "abdu",
+    "阿都": "abdu",
+    "阿不都拉": "abdulla",
+    "阿卜杜拉": "abdulla",
+    "阿布都拉": "abdulla",
+    "阿不力孜": "abliz",
+    "阿布力孜": "abliz",
+    "阿不来提": "ablet",
+    "阿布来提": "ablet",
+    "阿不力米提": "ablimit",
+    "阿布力米提": "ablimit",
+    "阿布里米提": "ablimit",
+    "艾力": "eli",
+    "阿里": "ali",
+    "阿力": "ali",
+    "艾尔肯": "erkin",
+    "艾克拜尔": "ekber",
+    "艾尼瓦尔": "enwer",
+    "安外尔": "enwer",
+    "艾山": "hesen",
+    "艾沙": "eysa",
+    "艾则孜": "eziz",
+    "吐尔逊": "tursun",
+    "吐逊": "tursun",
+    "吐尔洪": "turghun",
+    "吐尔地": "turdi",
+    "托合提": "tohti",
+    "托乎提": "tohti",
+    "土赫提": "tohti",
+    "吐合提": "tohti",
+    "古丽": "gul",
+    "古力": "gul",
+    "阿依": "ay",
+    "热依拉": "rahile",
+    "热依汗": "reyhan",
+    "努尔": "nur",
+    "迪丽": "dil",
+    "迪力": "dil",
+    "地里": "dil",
+    "哈力克": "khalik",
+    "叶尔兰": "erlan",
+    "叶尔": "er",
+    "别克": "bek",
+    "江": "jan",
+    "尼亚孜": "niyaz",
+    "伊力哈木": "ilham",
+    "玉素甫": "yusup",
+    "玉苏普": "yusup",
+    "优素福": "yusup",
+    "库尔班": "kurban",
+    "帕提": "pati",
+    "米热": "mihri",
+    "沙吾提": "sawut",
+    "卡德尔": "kadir",
+    "卡迪尔": "kadir",
+    "热比娅": "rabiye",
+    "肉孜": "rozi",
+    "买合木提": "mahmut",
+    "马合木提": "mahmut",
+    "伊斯拉木": "islam",
+    "伊斯马伊力": "ismail",
+    "吾斯曼": "osman",
+    "奥斯曼": "osman",
+    "乌斯曼": "osman",
+    "亚森": "yasin",
+    "亚生": "yasin",
+    "牙生": "yasin",
+    "赛买提": "semet",
+    "巴图尔": "batur",
+    "阿力木": "alim",
+    "阿里木": "alim",
+    "阿力甫": "alip",
+    "阿迪力": "adil",
+    "阿地力": "adil",
+    "加帕尔": "japar",
+    "木拉提": "murat",
+    "穆拉提": "murat",
+    "塔依尔": "tahir",
+    "塔伊尔": "tahir",
+    "吾买尔": "omer",
+    "乌买尔": "omer",
+    "赛力克": "serik",
+    "赛里克": "serik",
+    "哈斯木": "kasim",
+    "卡斯木": "kasim",
+    "拜": "bay",
+    "巴依": "bay",
+    "阿斯卡尔": "askar",
+    "阿斯哈尔": "askar",
+    "娜尔": "nar",
+    "帕尔哈提": "parhat",
+    "地里夏提": "dilshat",
+    "迪力夏提": "dilshat",
+    "热合曼": "rahman",
+    "热合买提": "rahmet",
+    "热西提": "reshit",
+    "居马": "juma",
+    "朱马": "juma",
+    "加米拉": "jamila",
+    "阿米娜": "amina",
+    "苏力坦": "sultan",
+    "苏里坦": "sultan",
+    "哈丽达": "halida",
+    "祖力": "zul",
+    "麦尔丹": "merdan",
+    "买尔旦": "merdan",
+    "阿巴斯": "abbas",
+    "木沙": "musa",
+    "穆萨": "musa",
+    "伊敏": "imin",
+    "依明": "imin",
+    "伊明": "imin",
+    "阿曼": "aman",
+    "卡哈尔": "kahar",
+    "哈吉": "haji",
+    "阿吉": "haji",
+    "木合塔尔": "mukhtar",
+    "穆合塔尔": "mukhtar",
+    "达吾提": "dawut",
+    "达吾特": "dawut",
+    "达吾列提": "dawlet",
+    "巴合提": "bakit",
+    "波拉提": "bolat",
+    "哈那提": "kanat",
+    "哈纳提": "kanat",
+    "加娜尔": "janar",
+    "巴哈尔": "bahar",
+    "哈米提": "hamit",
+    "克里木": "kerim",
+    "米吉提": "mijit",
+    "外力": "weli",
+    "依沙": "eysa",
+    "阿依古丽": "aygul",
+    "扎依尔": "zahir",
+    "阿孜古丽": "azigul",
+    "萨迪尔": "sadir",
+    "哈孜": "kazi",
+    "阿扎提": "azat",
+    "阿力甫江": "alipjan",
+    "沙拉木": "salam",
+    "热汗": "reyhan",
+    "曼": "man",
 }
 
 # Chinese characters that stand for a bare consonant at the end of a transcribed syllable
 # (尔 in 艾尔肯 "Erkin", 提 in 买买提 "Memet").
 CHINESE_CODAS: dict[str, str] = {
-    "尔": "r", "克": "k", "提": "t", "特": "t", "木": "m", "甫": "p", "夫": "f",
-    "斯": "s", "孜": "z", "普": "p", "布": "b", "德": "d", "姆": "m", "勒": "l",
+    "尔": "r",
+    "克": "k",
+    "提": "t",
+    "特": "t",
+    "木": "m",
+    "甫": "p",
+    "夫": "f",
+    "斯": "s",
+    "孜": "z",
+    "普": "p",
+    "布": "b",
+    "德": "d",
+    "姆": "m",
+    "勒": "l",
 }
 
 # Pinyin initials and finals rewritten the way a transcription of a Turkic name sounds.
 _PINYIN_TURKIC: tuple[tuple[str, str], ...] = (
-    ("^x", "sh"), ("^q", "ch"), ("^zh", "j"), ("^c", "ts"), ("ai$", "e"), ("ei$", "e"),
-    ("ao$", "o"), ("ou$", "o"), ("^yi", "i"), ("^wu", "u"), ("^w", "v"), ("iang$", "ang"),
-    ("ian$", "an"), ("ie$", "e"), ("v", "u"),
+    ("^x", "sh"),
+    ("^q", "ch"),
+    ("^zh", "j"),
+    ("^c", "ts"),
+    ("ai$", "e"),
+    ("ei$", "e"),
+    ("ao$", "o"),
+    ("ou$", "o"),
+    ("^yi", "i"),
+    ("^wu", "u"),
+    ("^w", "v"),
+    ("iang$", "ang"),
+    ("ian$", "an"),
+    ("ie$", "e"),
+    ("v", "u"),
 )
 
 # Patronymic and clan endings, on the skeleton (after vowel folding, before collapsing
 # doubles). "strong" endings are stripped in the primary key, "weak" ones only add a key.
 PATRONYMIC_STRONG: tuple[tuple[str, str], ...] = (
-    ("aiavich", "ai"), ("aiavna", "ai"), ("aiava", "ai"), ("aiav", "ai"),
-    ("aavich", "ai"), ("aavna", "ai"), ("aava", "ai"), ("aav", "ai"),
-    ("ovich", ""), ("avich", ""), ("ovna", ""), ("avna", ""), ("ova", ""), ("ava", ""),
-    ("ov", ""), ("av", ""), ("uli", ""), ("kizi", ""),
+    ("aiavich", "ai"),
+    ("aiavna", "ai"),
+    ("aiava", "ai"),
+    ("aiav", "ai"),
+    ("aavich", "ai"),
+    ("aavna", "ai"),
+    ("aava", "ai"),
+    ("aav", "ai"),
+    ("ovich", ""),
+    ("avich", ""),
+    ("ovna", ""),
+    ("avna", ""),
+    ("ova", ""),
+    ("ava", ""),
+    ("ov", ""),
+    ("av", ""),
+    ("uli", ""),
+    ("kizi", ""),
 )
 PATRONYMIC_WEAK: tuple[str, ...] = ("ina", "in")
 _MIN_STEM = 3
@@ -241,7 +495,8 @@ _SKELETON_STEPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"kh|x|h", "h"),  # kh, Uyghur x and h all become h
         (r"gh", "g"),
         (r"q|ck|c(?!h)", "k"),
-        (r"ph", "f"),
+        (r"ph|f", "p"),  # Uyghur writes p for f: Yusup = Yusuf, Patigul = Fatigul
+        (r"(?<=.)(?<![sc])h", "k"),  # Kazakh қ is х in Russian: Бақыт = Бахыт = Bakhyt
         (r"w", "v"),
         (r"ng", "n"),  # Kazakh ң, Uyghur ڭ: written n in Russian and in passports
         (r"^i(?=[aeou])", "y"),  # passport Iasin, Iusup = Yasin, Yusup
@@ -343,45 +598,48 @@ def _broad_readings(word: str) -> list[str]:
     # Mixed scripts inside one word: fold each character by its own script.
     return [
         _latin_to_broad(
-            "".join(
-                _cyrillic_to_latin(ch) if _char_script(ch) == "cyrl" else ch for ch in word
-            )
+            "".join(_cyrillic_to_latin(ch) if _char_script(ch) == "cyrl" else ch for ch in word)
         )
     ]
 
 
 @lru_cache(maxsize=262144)
-def _token_keys(token: str) -> tuple[str, frozenset[str]]:
-    primary = ""
+def _token_keys(token: str) -> tuple[str, str, frozenset[str]]:
+    """(primary key, full key without patronymic stripping, all keys) of one word."""
+    primary = full = ""
     keys: set[str] = set()
     for reading in _broad_readings(token):
         if not reading:
             continue
-        main, alternatives = _patronymic_variants(_skeleton_raw(reading))
+        raw = _skeleton_raw(reading)
+        main, alternatives = _patronymic_variants(raw)
         if not main:
             continue
         if not primary:
-            primary = main
+            primary, full = main, _collapse(raw)
         keys.add(main)
         keys |= alternatives
-    return primary, frozenset(keys)
+    return primary, full, frozenset(keys)
 
 
-def fold_token(token: str) -> str:
+def fold_token(token: str, *, strip_patronymic: bool = True) -> str:
     """Fold one word in any script to its primary skeleton key (lowercase ASCII).
 
+    With ``strip_patronymic`` (the default) a patronymic or Russian surname ending is
+    removed (Nurlanuly, Nurlanov -> nurlan); place names are folded without it.
     Returns "" for a token with no letters.
 
     >>> fold_token("Қайрат") == fold_token("Kairat") == fold_token("قەيرات")
     True
     """
-    return _token_keys(token.strip())[0]
+    primary, full, _ = _token_keys(token.strip())
+    return primary if strip_patronymic else full
 
 
 def token_keys(token: str) -> frozenset[str]:
     """All keys of one word: the primary key plus alternatives (other Chinese reading,
     the form with or without a patronymic ending)."""
-    return _token_keys(token.strip())[1]
+    return _token_keys(token.strip())[2]
 
 
 def fold_text(text: str, *, dedupe: bool = False, alternatives: bool = True) -> list[str]:
@@ -393,7 +651,7 @@ def fold_text(text: str, *, dedupe: bool = False, alternatives: bool = True) -> 
     out: list[str] = []
     seen: set[str] = set()
     for word in iter_words(text):
-        primary, keys = _token_keys(word.surface)
+        primary, _, keys = _token_keys(word.surface)
         if not primary:
             continue
         candidates = [primary, *sorted(keys - {primary})] if alternatives else [primary]
@@ -423,7 +681,7 @@ def name_keys(name: str, *, limit: int = 16) -> set[str]:
     """
     combos: list[str] = [""]
     for word in iter_words(name):
-        primary, keys = _token_keys(word.surface)
+        primary, _, keys = _token_keys(word.surface)
         if not primary:
             continue
         options = [primary, *sorted(keys - {primary})]

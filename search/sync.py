@@ -160,9 +160,11 @@ def reindex(*, progress: Callable[[int], None] | None = None) -> dict[str, int]:
             if len(pending) > 20:
                 client.wait_all(pending, what="reindex")
                 pending = []
-        people = Person.objects.filter(
-            Q(testimonies__visibility=Visibility.PUBLIC)
-        ).distinct().order_by("pk")
+        people = (
+            Person.objects.filter(Q(testimonies__visibility=Visibility.PUBLIC))
+            .distinct()
+            .order_by("pk")
+        )
         for batch in _chunks(people.values_list("pk", flat=True).iterator(), BATCH):
             docs = [d for p in _people(batch) if (d := person_document(p))]
             if docs:

@@ -30,7 +30,11 @@ class ReindexOnSave(admin.ModelAdmin):  # type: ignore[type-arg]
         raise NotImplementedError
 
     def save_related(
-        self, request: HttpRequest, form: BaseModelForm, formsets: Any, change: bool  # type: ignore[type-arg]
+        self,
+        request: HttpRequest,
+        form: BaseModelForm,
+        formsets: Any,
+        change: bool,  # type: ignore[type-arg]
     ) -> None:
         super().save_related(request, form, formsets, change)
         schedule_sync(*self.testimony_ids(form.instance))
@@ -98,9 +102,7 @@ class TranscriptAdmin(ReindexOnSave):
     def testimony_ids(self, obj: Transcript) -> list[int]:
         return [obj.testimony_id]
 
-    def save_formset(
-        self, request: HttpRequest, form: Any, formset: Any, change: bool
-    ) -> None:
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for segment_form in formset.forms:
             if {"text", "translation"} & set(segment_form.changed_data):
                 segment_form.instance.edited = True

@@ -33,13 +33,35 @@ EXTERNAL_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 IMPORT_ENGINE = "import"
 
 TOP_FIELDS = {
-    "external_id", "title", "description", "language", "languages", "visibility",
-    "recorded_on", "published_on", "source_platform", "source_url", "witness",
-    "consent_notes", "segments", "transcript", "people", "places", "events",
+    "external_id",
+    "title",
+    "description",
+    "language",
+    "languages",
+    "visibility",
+    "recorded_on",
+    "published_on",
+    "source_platform",
+    "source_url",
+    "witness",
+    "consent_notes",
+    "segments",
+    "transcript",
+    "people",
+    "places",
+    "events",
 }
 SEGMENT_FIELDS = {
-    "start", "end", "text", "translation", "words", "avg_logprob", "no_speech_prob",
-    "compression_ratio", "flags", "edited",
+    "start",
+    "end",
+    "text",
+    "translation",
+    "words",
+    "avg_logprob",
+    "no_speech_prob",
+    "compression_ratio",
+    "flags",
+    "edited",
 }
 PERSON_FIELDS = {"key", "names", "status", "birth_year", "gender", "ethnicity", "notes"}
 PLACE_FIELDS = {"names", "type", "gazetteer_id", "latitude", "longitude"}
@@ -443,7 +465,9 @@ def save_record(record: dict[str, Any]) -> tuple[Testimony, bool]:
     for key in ("recorded_on", "published_on"):
         partial = parse_partial(record[key]) if record.get(key) else None
         setattr(testimony, key, partial.date if partial else None)
-        setattr(testimony, key.replace("_on", "_precision"), partial.precision if partial else "day")
+        setattr(
+            testimony, key.replace("_on", "_precision"), partial.precision if partial else "day"
+        )
     if record["segments"] and testimony.status in (Testimony.Status.NEW, ""):
         testimony.status = Testimony.Status.TRANSCRIBED
     testimony.save()
@@ -521,9 +545,7 @@ def export_record(testimony: Testimony) -> dict[str, Any]:
     }
     record.update({k: v for k, v in optional.items() if v})
     if testimony.witness_name or testimony.witness_relation:
-        record["witness"] = {
-            "name": testimony.witness_name, "relation": testimony.witness_relation
-        }
+        record["witness"] = {"name": testimony.witness_name, "relation": testimony.witness_relation}
     transcript = testimony.current_transcript()
     record["segments"] = [
         {"start": s.start, "end": s.end, "text": s.text, "translation": s.translation}

@@ -126,7 +126,10 @@ class Person(models.Model):
         UNKNOWN = "unknown", "Unknown"
 
     key = models.CharField(
-        max_length=100, unique=True, null=True, blank=True,
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
         help_text="Stable key from imports, so the same person links across testimonies.",
     )
     primary_name = models.CharField(max_length=300)
@@ -274,7 +277,9 @@ class Segment(models.Model):
         ordering = ["transcript", "index"]
         constraints = [
             models.UniqueConstraint(fields=["transcript", "index"], name="unique_segment_index"),
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="segment_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="segment_end_after_start"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -40,6 +40,9 @@ def meili(meili_server: server.MeiliServer, settings: Any) -> Iterator[server.Me
     settings.MEILI_TASK_TIMEOUT = 60.0
     client.ensure_indexes()
     yield meili_server
+    # A test may have pointed the settings at a dead server or a wrong key.
+    settings.MEILI_URL = meili_server.url
+    settings.MEILI_MASTER_KEY = MASTER_KEY
     for name in client.INDEXES:
         client.delete_index(client.index_uid(name))
 

@@ -1,7 +1,7 @@
 """Settings: the base, then one module per topic; every value comes from the environment."""
 
 from .base import *
+from .celery import *
 from .database import *
 from .meilisearch import *
-from .celery import *
 from .transcription import *

@@ -5,8 +5,14 @@ from config.env import env_bool, env_str
 from .base import VAR_DIR
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}")
-if not CELERY_BROKER_URL.split("://", 1)[0] in {
-    "sqla+sqlite", "sqla+postgresql", "redis", "rediss", "amqp", "amqps", "memory"
+if CELERY_BROKER_URL.split("://", 1)[0] not in {
+    "sqla+sqlite",
+    "sqla+postgresql",
+    "redis",
+    "rediss",
+    "amqp",
+    "amqps",
+    "memory",
 }:
     from django.core.exceptions import ImproperlyConfigured
 

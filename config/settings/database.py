@@ -16,9 +16,7 @@ except (ValueError, KeyError) as exc:
         "Use sqlite:///path/to/file.sqlite3 or postgres://user@host:5432/name."
     ) from None
 if _db["ENGINE"] not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
-    raise ImproperlyConfigured(
-        f"DATABASE_URL={_url!r}: only SQLite and PostgreSQL are supported."
-    )
+    raise ImproperlyConfigured(f"DATABASE_URL={_url!r}: only SQLite and PostgreSQL are supported.")
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent web, worker and import processes share the file: wait for locks.
     _db["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}

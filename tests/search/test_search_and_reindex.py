@@ -37,8 +37,9 @@ def imported(meili: Any, tmp_path: Path) -> None:
         ),
         record("hidden", visibility="restricted"),
     ]
-    call_command("import_testimonies", str(write_jsonl(tmp_path / "a.jsonl", records)),
-                 "--no-progress")
+    call_command(
+        "import_testimonies", str(write_jsonl(tmp_path / "a.jsonl", records)), "--no-progress"
+    )
 
 
 def _json_search(capsys: Any, *args: str) -> dict[str, Any]:
@@ -105,7 +106,8 @@ def test_reindex_rebuilds_from_the_database_and_swaps(imported: None, capsys: An
     assert client.document_count(uid) == 3
     assert client.get_settings(uid)["filterableAttributes"]
     leftovers = [
-        i["uid"] for i in client.get_client().get_raw_indexes({"limit": 1000})["results"]
+        i["uid"]
+        for i in client.get_client().get_raw_indexes({"limit": 1000})["results"]
         if "_build_" in i["uid"]
     ]
     assert leftovers == []

@@ -54,13 +54,16 @@ def broker_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     else:
         url = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
     previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = url
-    celery_app.pool.force_close_all()
-    celery_app._pool = None  # the producer pool must reconnect to this broker
+    _use_broker(url)
     yield url
-    celery_app.conf.broker_url = previous
-    celery_app.pool.force_close_all()
+    _use_broker(previous)
+
+
+def _use_broker(url: str) -> None:
+    """Point this process's Celery app at another broker: drop its cached connections."""
+    celery_app.conf.broker_url = url
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -76,9 +79,26 @@ def worker(broker_url: str, meili: Any, settings: Any, tmp_path: Path) -> Iterat
     }
     log = (tmp_path / "worker.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default",
-         "--pool", "solo", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "default",
+            "--pool",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     yield
     process.terminate()

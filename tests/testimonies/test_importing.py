@@ -32,7 +32,9 @@ def test_import_creates_rows_and_the_index_reflects_it_on_return(meili: Any, tmp
     assert testimony.recorded_display == "2018-03"
     assert testimony.people.get().status == "missing"
     assert set(testimony.people.get().names.values_list("name", flat=True)) == {
-        "Ерлан Қабыл", "Erlan Kabyl", "Ерлан Кабыл",
+        "Ерлан Қабыл",
+        "Erlan Kabyl",
+        "Ерлан Кабыл",
     }
     assert testimony.places.get().aliases.count() == 4
     assert Segment.objects.filter(transcript__testimony=testimony).count() == 2
@@ -74,8 +76,8 @@ BAD_LINES = [
     ('{"external_id": "x", "title": ', "is not valid JSON"),
     ('["not", "an", "object"]', "must hold a JSON object"),
     (json.dumps({k: v for k, v in record("b").items() if k != "title"}), "title is required"),
-    (json.dumps(record("b", language="xx")), "language \"xx\" is not a known code"),
-    (json.dumps(record("b", visibility="secret")), "visibility is \"secret\""),
+    (json.dumps(record("b", language="xx")), 'language "xx" is not a known code'),
+    (json.dumps(record("b", visibility="secret")), 'visibility is "secret"'),
     (json.dumps(record("b", recorded_on="March 2018")), "recorded_on"),
     (json.dumps(record("b", lenguage="kk")), "unknown field(s) lenguage"),
     (
@@ -141,9 +143,7 @@ def test_skip_invalid_imports_the_valid_lines(meili: Any, tmp_path: Path, capsys
     assert "skipped line 2" in capsys.readouterr().err
 
 
-def test_meilisearch_down_leaves_the_database_as_it_was(
-    meili: Any, tmp_path: Path, settings: Any
-):
+def test_meilisearch_down_leaves_the_database_as_it_was(meili: Any, tmp_path: Path, settings: Any):
     _import(write_jsonl(tmp_path / "a.jsonl", [record("t-001")]))
     settings.MEILI_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
     settings.MEILI_REQUEST_TIMEOUT = 1.0

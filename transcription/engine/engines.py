@@ -515,6 +515,19 @@ class TextTranslator:
             out[index] = str(self.sp.decode(tokens)).strip()
         return out
 
+    def translate_result(
+        self, result: TranscriptionResult, *, target_language: str = "en"
+    ) -> TranscriptionResult:
+        """Fill each segment's `translation` from its text, in the result's language."""
+        translations = self.translate(
+            [s.text for s in result.segments],
+            source_language=result.language,
+            target_language=target_language,
+        )
+        for segment, translation in zip(result.segments, translations, strict=True):
+            segment.translation = translation
+        return result
+
     def _source_tokens(self, text: str, source: str, target: str) -> list[str]:
         pieces: list[str] = list(self.sp.encode(text, out_type=str))
         if self.style == "nllb":

@@ -24,6 +24,8 @@ class Command(BaseCommand):
             try:
                 counts = reindex(progress=bar.update)
             except SearchError as exc:
-                raise CommandError(f"Reindex failed; the live indexes are unchanged. {exc}") from None
+                raise CommandError(
+                    f"Reindex failed; the live indexes are unchanged. {exc}"
+                ) from None
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Reindexed and swapped: {summary}."))

@@ -58,8 +58,20 @@ class Command(BaseCommand):
             python = sys.executable
             children.append(
                 subprocess.Popen(
-                    [python, "-m", "celery", "-A", "config", "worker", "-Q", "default,transcribe",
-                     "--concurrency", "1", "--loglevel", "INFO"]
+                    [
+                        python,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "config",
+                        "worker",
+                        "-Q",
+                        "default,transcribe",
+                        "--concurrency",
+                        "1",
+                        "--loglevel",
+                        "INFO",
+                    ]
                 )
             )
             children.append(
@@ -69,7 +81,9 @@ class Command(BaseCommand):
                 )
             )
             time.sleep(1.5)
-            self.stdout.write(self.style.SUCCESS(f"\nThe archive runs at http://{options['addr']}/"))
+            self.stdout.write(
+                self.style.SUCCESS(f"\nThe archive runs at http://{options['addr']}/")
+            )
             self.stdout.write("Press Ctrl-C to stop everything.\n")
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)

@@ -83,6 +83,10 @@ def test_flags_name_each_failed_check() -> None:
         ]
     )
     assert segments[0].flags == []
-    assert segments[1].flags == ["high_compression_ratio", "low_avg_logprob", "fallback_temperature"]
+    assert segments[1].flags == [
+        "high_compression_ratio",
+        "low_avg_logprob",
+        "fallback_temperature",
+    ]
     assert segments[2].flags == ["repetition"]  # same words as the segment before
     assert segments[3].flags == ["high_no_speech_prob"]

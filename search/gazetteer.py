@@ -1,0 +1,418 @@
+"""The place gazetteer: Xinjiang places, their names in every script, and mentions in text."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from search.folding import detect_script, fold_token, iter_words
+
+__all__ = [
+    "DATA_FILE",
+    "PLACE_TYPES",
+    "GazetteerError",
+    "Place",
+    "aliases",
+    "expand_query_places",
+    "find_places_in_text",
+    "get",
+    "load",
+    "lookup",
+    "places",
+]
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "gazetteer.json"
+
+PLACE_TYPES = frozenset(
+    {"region", "prefecture", "county", "city", "district", "township", "village", "camp", "prison"}
+)
+COUNTY_LEVEL = frozenset({"county", "city", "district"})
+REQUIRED_NAMES = ("zh", "pinyin", "ug", "en")
+OPTIONAL_NAMES = ("uly", "ug_cyrl", "kk", "ru")
+NAME_FIELDS = REQUIRED_NAMES + OPTIONAL_NAMES
+_OPTIONAL_KEYS = frozenset({"lat", "lon", "seat", "generated", "notes", "unverified"})
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Case endings and derivational suffixes, in folded form (see docs/gazetteer.md). A mention
+# is a word whose folded key is an alias key, or a stem of it followed by one of these.
+SUFFIXES: Mapping[str, frozenset[str]] = {
+    # Kazakh: locative, ablative, dative, genitive, accusative, instrumental, "in X" and
+    # "from X" (Құлжада, Құлжадан, Құлжаға, Құлжаның, Құлжаны, Құлжадағы, Құлжалық).
+    "kk": _words(
+        "da ta na nda dan tan nan ndan ga ka na nga nin din tin ni di ti n man ban pan "
+        "dagi tagi ndagi lik dik tik lar dar"
+    ),
+    # Uyghur: -دا -تا, -دىن -تىن, -غا -قا -گە -كە, -نىڭ, -نى, -دىكى -تىكى, -لىق -لىك,
+    # -غىچە -قىچە, -چە (غۇلجىدا, غۇلجىدىن, غۇلجىغا, غۇلجىنىڭ, غۇلجىلىق).
+    "ug": _words("da ta din tin ga ka nin ni diki tiki lik liklar gicha kicha cha diki dikilar"),
+    # Russian noun and adjective endings (в Кульдже, из Кульджи, Кульджу, Кульджой,
+    # в Хотане, Кашгарский). Indeclinable names (Урумчи) match exactly.
+    "ru": _words("a u i om oi oiu am ah ami ski skoi skom skogo skaia skui inski"),
+    # English possessive and demonyms (Kashgar's, Kashgari).
+    "en": _words("s i is"),
+}
+SUFFIXES_ANY: frozenset[str] = frozenset().union(*SUFFIXES.values())
+_LANGUAGE_ALIASES = {"kaz": "kk", "uig": "ug", "uzb": "ug", "ky": "kk", "kir": "kk", "rus": "ru"}
+
+# Names that are also common words, used for lookup but never spotted in running text:
+# Russian или "or", Uyghur/Kazakh бай/باي "rich", Kazakh толы "full", Chinese-ish "jing".
+TEXT_STOP_WORDS = frozenset(
+    {"или", "бай", "باي", "bay", "bai", "толы", "toli", "қаба", "jing", "جىڭ", "жың", "lop"}
+)
+
+# Generic words that may follow a name ("Yining County", "伊宁县", "غۇلجا ناھىيىسى").
+_GENERIC_WORDS = (
+    "county city district prefecture region autonomous town township village "
+    "nahiyisi nahiye shahiri shahar rayoni vilayiti oblast audani kalasi oblisi "
+    "уезд район город округ ауданы қаласы облысы ناھىيىسى شەھىرى رايونى ۋىلايىتى"
+)
+_GENERIC_HANZI = ("自治州", "自治县", "地区", "县", "市", "区", "州")
+
+
+class GazetteerError(ValueError):
+    """The gazetteer data file is invalid; the message names the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One place with its names by script (first name of each list is the preferred one)."""
+
+    id: str
+    type: str
+    parent: str | None
+    zh: tuple[str, ...]
+    pinyin: tuple[str, ...]
+    ug: tuple[str, ...]
+    en: tuple[str, ...]
+    sources: tuple[str, ...]
+    uly: tuple[str, ...] = ()
+    ug_cyrl: tuple[str, ...] = ()
+    kk: tuple[str, ...] = ()
+    ru: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    seat: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The English name to show."""
+        return self.en[0]
+
+    def names(self) -> tuple[str, ...]:
+        """Every name of the place in every script, without repeats."""
+        seen: dict[str, None] = {}
+        for field in NAME_FIELDS:
+            for value in getattr(self, field):
+                seen.setdefault(value, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class _Gazetteer:
+    places: dict[str, Place]
+    by_key: dict[str, tuple[str, ...]]
+    text_keys: dict[str, tuple[str, ...]]  # alias key -> place ids, for spotting mentions
+    hanzi: tuple[tuple[str, str], ...]  # (Chinese alias, place id), longest first
+    max_words: int
+
+
+# --------------------------------------------------------------------------------------------
+# Loading and validation
+# --------------------------------------------------------------------------------------------
+
+
+def _str_list(entry_id: str, field: str, value: Any, *, required: bool) -> tuple[str, ...]:
+    if value is None and not required:
+        return ()
+    if (
+        not isinstance(value, list)
+        or (required and not value)
+        or not all(isinstance(v, str) and v.strip() for v in value)
+    ):
+        need = "a non-empty list" if required else "a list"
+        raise GazetteerError(
+            f"gazetteer entry {entry_id!r}: {field!r} must be {need} of non-empty strings"
+        )
+    return tuple(v.strip() for v in value)
+
+
+def _parse_entry(raw: Any, index: int) -> Place:
+    if not isinstance(raw, dict):
+        raise GazetteerError(f"gazetteer entry #{index}: must be an object")
+    entry_id = raw.get("id")
+    if not isinstance(entry_id, str) or not _ID_RE.match(entry_id):
+        raise GazetteerError(
+            f"gazetteer entry #{index} ({entry_id!r}): 'id' must be a lowercase slug"
+        )
+    known = {"id", "type", "parent", "sources", *NAME_FIELDS, *_OPTIONAL_KEYS}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise GazetteerError(f"gazetteer entry {entry_id!r}: unknown fields {unknown}")
+    place_type = raw.get("type")
+    if place_type not in PLACE_TYPES:
+        raise GazetteerError(
+            f"gazetteer entry {entry_id!r}: 'type' must be one of {sorted(PLACE_TYPES)}"
+        )
+    parent = raw.get("parent")
+    if parent is not None and not isinstance(parent, str):
+        raise GazetteerError(f"gazetteer entry {entry_id!r}: 'parent' must be an id or null")
+    coords: dict[str, float | None] = {}
+    for field, limit in (("lat", 90.0), ("lon", 180.0)):
+        value = raw.get(field)
+        if value is not None and (
+            not isinstance(value, int | float) or isinstance(value, bool) or abs(value) > limit
+        ):
+            raise GazetteerError(f"gazetteer entry {entry_id!r}: {field!r} out of range")
+        coords[field] = float(value) if value is not None else None
+    seat = raw.get("seat")
+    if seat is not None and not isinstance(seat, str):
+        raise GazetteerError(f"gazetteer entry {entry_id!r}: 'seat' must be an id or null")
+    names = {
+        field: _str_list(entry_id, field, raw.get(field), required=field in REQUIRED_NAMES)
+        for field in NAME_FIELDS
+    }
+    sources = _str_list(entry_id, "sources", raw.get("sources"), required=True)
+    return Place(
+        id=entry_id,
+        type=place_type,
+        parent=parent,
+        sources=sources,
+        lat=coords["lat"],
+        lon=coords["lon"],
+        seat=seat,
+        **names,
+    )
+
+
+def _alias_key(alias: str) -> str:
+    """Lookup key of a whole alias: Chinese as written, anything else folded and joined."""
+    if detect_script(alias) == "hani":
+        return "zh:" + alias
+    return "".join(fold_token(w.surface, strip_patronymic=False) for w in iter_words(alias))
+
+
+def _generic_keys() -> frozenset[str]:
+    return frozenset(fold_token(w, strip_patronymic=False) for w in _GENERIC_WORDS.split())
+
+
+def parse(data: Any) -> _Gazetteer:
+    """Validate the decoded data file and build the indexes."""
+    if not isinstance(data, dict) or not isinstance(data.get("places"), list):
+        raise GazetteerError("gazetteer: the file must be an object with a 'places' list")
+    places: dict[str, Place] = {}
+    for index, raw in enumerate(data["places"]):
+        place = _parse_entry(raw, index)
+        if place.id in places:
+            raise GazetteerError(f"gazetteer entry {place.id!r}: duplicate id")
+        places[place.id] = place
+    for place in places.values():
+        for field in ("parent", "seat"):
+            ref = getattr(place, field)
+            if ref is not None and ref not in places:
+                raise GazetteerError(
+                    f"gazetteer entry {place.id!r}: {field} {ref!r} does not exist"
+                )
+    by_key: dict[str, list[str]] = {}
+    text_keys: dict[str, list[str]] = {}
+    hanzi: list[tuple[str, str]] = []
+    max_words = 1
+    for place in places.values():
+        for alias in place.names():
+            key = _alias_key(alias)
+            if not key or key == "zh:":
+                continue
+            ids = by_key.setdefault(key, [])
+            if place.id not in ids:
+                ids.append(place.id)
+            if key.startswith("zh:"):
+                hanzi.append((alias, place.id))
+            elif len(key) >= 3:
+                text_ids = text_keys.setdefault(key, [])
+                if place.id not in text_ids:
+                    text_ids.append(place.id)
+                max_words = max(max_words, sum(1 for _ in iter_words(alias)))
+    hanzi.sort(key=lambda item: -len(item[0]))
+    return _Gazetteer(
+        places=places,
+        by_key={k: tuple(v) for k, v in by_key.items()},
+        text_keys={k: tuple(v) for k, v in text_keys.items()},
+        hanzi=tuple(hanzi),
+        max_words=max_words,
+    )
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = DATA_FILE) -> _Gazetteer:
+    """Load and validate the gazetteer (once per path)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise GazetteerError(f"gazetteer {path}: not valid JSON ({exc})") from exc
+    return parse(data)
+
+
+# --------------------------------------------------------------------------------------------
+# Queries
+# --------------------------------------------------------------------------------------------
+
+
+def places() -> list[Place]:
+    """Every place, in file order."""
+    return list(load().places.values())
+
+
+def get(place_id: str) -> Place:
+    """The place with this id; KeyError if there is none."""
+    return load().places[place_id]
+
+
+def aliases(place_id: str) -> list[str]:
+    """Every name of a place in every script (KeyError for an unknown id)."""
+    return list(get(place_id).names())
+
+
+def lookup(alias: str) -> list[Place]:
+    """Places that have this name, in any script or spelling ("Кульджа" -> Ghulja).
+
+    A generic word around the name ("County", "ناھىيىسى", "县") is ignored when the exact
+    name is not known.
+    """
+    gaz = load()
+    alias = alias.strip()
+    if not alias:
+        return []
+    ids = gaz.by_key.get(_alias_key(alias))
+    if not ids:
+        if detect_script(alias) == "hani":
+            for generic in _GENERIC_HANZI:
+                if alias.endswith(generic) and len(alias) > len(generic) + 1:
+                    ids = gaz.by_key.get("zh:" + alias[: -len(generic)])
+                    if ids:
+                        break
+        else:
+            generic_keys = _generic_keys()
+            words = [fold_token(w.surface, strip_patronymic=False) for w in iter_words(alias)]
+            ids = gaz.by_key.get("".join(w for w in words if w not in generic_keys))
+    return [gaz.places[i] for i in ids or ()]
+
+
+def _suffixes(language: str | None) -> frozenset[str]:
+    if language is None:
+        return SUFFIXES_ANY
+    code = language.lower().split("-")[0].split("_")[0]
+    code = _LANGUAGE_ALIASES.get(code, code)
+    return SUFFIXES.get(code, SUFFIXES_ANY)
+
+
+@lru_cache(maxsize=65536)
+def _match_key(key: str, language: str | None, min_cut: int = 0) -> tuple[str, ...]:
+    """Place ids whose alias is ``key`` itself or an inflected form of it.
+
+    ``min_cut`` keeps an ending inside the last word of a multi-word candidate.
+    """
+    gaz = load()
+    exact = gaz.text_keys.get(key)
+    if exact:
+        return exact
+    suffixes = _suffixes(language)
+    for cut in range(len(key) - 1, max(2, min_cut), -1):  # longest alias stem first
+        stem, suffix = key[:cut], key[cut:]
+        if suffix not in suffixes or (len(suffix) == 1 and len(stem) < 4):
+            continue
+        candidates = [stem]
+        if len(stem) >= 3:
+            candidates += [stem + v for v in "aiou"]  # Russian Кульдж-и for Кульджа
+        if stem.endswith("i") and len(stem) >= 4:
+            candidates.append(stem[:-1] + "a")  # Uyghur a -> i: غۇلجا -> غۇلجى-دا
+        for candidate in candidates:
+            ids = gaz.text_keys.get(candidate)
+            if ids:
+                return ids
+    return ()
+
+
+_JOINER = re.compile(r"^[\s\-‐‑–]*$")
+
+
+def find_places_in_text(text: str, language: str | None = None) -> list[tuple[str, int, int, str]]:
+    """Mentions of gazetteer places in ``text``: (place id, start, end, surface).
+
+    Recognises names in any script, multi-word names, and inflected forms (Kazakh and
+    Uyghur case endings, Russian cases); ``language`` ("kk", "ug", "ru", "en"...) narrows
+    the endings tried. Offsets are character offsets into ``text``; mentions do not overlap.
+    A name that belongs to several places yields one tuple per place.
+    """
+    gaz = load()
+    hits: list[tuple[str, int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    has_hanzi = detect_script(text) in ("hani", "mixed")
+    for alias, place_id in gaz.hanzi if has_hanzi else ():
+        start = text.find(alias)
+        while start != -1:
+            end = start + len(alias)
+            span = (start, end)
+            if span in taken or not any(s < end and start < e for s, e in taken):
+                taken.append(span)
+                hits.append((place_id, start, end, alias))
+            start = text.find(alias, end)
+
+    words = [w for w in iter_words(text) if detect_script(w.surface) != "hani"]
+    keys = [fold_token(w.surface, strip_patronymic=False) for w in words]
+    i = 0
+    while i < len(words):
+        matched = False
+        for n in range(min(gaz.max_words, len(words) - i), 0, -1):
+            group = words[i : i + n]
+            if any(not _JOINER.match(text[a.end : b.start]) for a, b in pairwise(group)):
+                continue
+            key = "".join(keys[i : i + n])
+            if len(key) < 3:
+                continue
+            ids = _match_key(key, language, len("".join(keys[i : i + n - 1])))
+            if ids and n == 1 and group[0].surface.lower() in TEXT_STOP_WORDS:
+                ids = ()
+            if ids:
+                start, end = group[0].start, group[-1].end
+                hits.extend((pid, start, end, text[start:end]) for pid in ids)
+                i += n
+                matched = True
+                break
+        if not matched:
+            i += 1
+    hits.sort(key=lambda h: (h[1], h[2], h[0]))
+    return hits
+
+
+def expand_query_places(query: str) -> list[str]:
+    """Ids of the places a query names, in any script or spelling, so that a search for
+    one alias can find all of them ("Кульджа" -> ["ghulja", "ili"]).
+
+    A prefecture and its seat are named interchangeably in testimonies (Bortala and Bole,
+    Ili and Ghulja), so each brings the other, after the places named directly.
+    """
+    gaz = load()
+    direct: dict[str, None] = {}
+    for place in lookup(query):
+        direct.setdefault(place.id, None)
+    for place_id, *_ in find_places_in_text(query):
+        direct.setdefault(place_id, None)
+    found = dict(direct)
+    seat_of = {p.seat: p.id for p in gaz.places.values() if p.seat}
+    for place_id in direct:
+        seat = gaz.places[place_id].seat
+        for other in (seat, seat_of.get(place_id)):
+            if other:
+                found.setdefault(other, None)
+    return list(found)

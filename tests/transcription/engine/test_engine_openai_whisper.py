@@ -1,0 +1,96 @@
+"""OpenAIWhisperEngine end to end on a tiny randomly initialised openai-whisper model."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from transcription.engine.engines import DecodeOptions, Engine, OpenAIWhisperEngine
+from transcription.engine.errors import ModelNotFoundError, SilentMediaError
+from transcription.engine.schema import UNSUPPORTED_LANGUAGE_REASON
+
+whisper = pytest.importorskip("whisper")
+torch = pytest.importorskip("torch")
+
+QUICK = DecodeOptions(beam_size=1, best_of=1, temperatures=(0.0,))
+
+
+@pytest.fixture(scope="module")
+def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Real sizes where the audio front end and tokenizer require them, tiny everywhere else.
+    dims = whisper.model.ModelDimensions(
+        n_mels=80,
+        n_audio_ctx=1500,
+        n_audio_state=16,
+        n_audio_head=2,
+        n_audio_layer=1,
+        n_vocab=51865,
+        n_text_ctx=448,
+        n_text_state=16,
+        n_text_head=2,
+        n_text_layer=1,
+    )
+    torch.manual_seed(3)
+    model = whisper.model.Whisper(dims)
+    path = tmp_path_factory.mktemp("tiny-whisper") / "tiny-random.pt"
+    torch.save({"dims": dataclasses.asdict(dims), "model_state_dict": model.state_dict()}, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_engine(tiny_checkpoint: Path) -> OpenAIWhisperEngine:
+    return OpenAIWhisperEngine(str(tiny_checkpoint), device="cpu", options=QUICK)
+
+
+def test_declared_language_runs_the_whole_pipeline(
+    tiny_engine: OpenAIWhisperEngine, audio_dir: Path
+) -> None:
+    assert isinstance(tiny_engine, Engine)
+
+    result = tiny_engine.transcribe(audio_dir / "en.wav", language="en")
+
+    assert (result.engine, result.language, result.language_source) == (
+        "openai-whisper",
+        "en",
+        "declared",
+    )
+    assert result.duration == pytest.approx(5.78, abs=0.05)
+    for segment in result.segments:
+        assert 0.0 <= segment.start <= segment.end
+        assert segment.compression_ratio >= 0.0
+
+
+def test_detection_records_a_whisper_language(
+    tiny_engine: OpenAIWhisperEngine, audio_dir: Path
+) -> None:
+    result = tiny_engine.transcribe(audio_dir / "ru.wav", language=None, word_timestamps=False)
+
+    assert result.language_source == "detected"
+    assert result.language in whisper.tokenizer.LANGUAGES
+    assert 0.0 < result.language_probability <= 1.0
+
+
+def test_uyghur_is_flagged_the_same_way(
+    tiny_checkpoint: Path, audio_dir: Path
+) -> None:
+    engine = OpenAIWhisperEngine(
+        str(tiny_checkpoint), device="cpu", options=QUICK, fallback_language="kk"
+    )
+    result = engine.transcribe(audio_dir / "kk.wav", language="ug", word_timestamps=False)
+
+    assert (result.language, result.decoded_language) == ("ug", "kk")
+    assert UNSUPPORTED_LANGUAGE_REASON in result.review_reasons
+
+
+def test_silence_is_refused_before_decoding(
+    tiny_engine: OpenAIWhisperEngine, audio_dir: Path
+) -> None:
+    with pytest.raises(SilentMediaError):
+        tiny_engine.transcribe(audio_dir / "silence.wav", language="en")
+
+
+def test_a_model_name_without_a_local_checkpoint_is_not_downloaded(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFoundError, match="TRANSCRIPTION_MODEL"):
+        OpenAIWhisperEngine("tiny", device="cpu", download_root=tmp_path)
