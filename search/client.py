@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -102,7 +103,7 @@ def index_uid(name: str, *, suffix: str = "") -> str:
 
 @functools.cache
 def _client(url: str, key: str, timeout: float) -> meilisearch.Client:
-    return meilisearch.Client(url, key, timeout=timeout)
+    return meilisearch.Client(url, key, timeout=max(1, math.ceil(timeout)))
 
 
 def get_client() -> meilisearch.Client:
@@ -237,6 +238,13 @@ def multi_search(
 def document_count(uid: str) -> int:
     with _errors():
         return int(get_client().index(uid).get_stats().number_of_documents)
+
+
+def index_uids() -> list[str]:
+    with _errors():
+        raw: Any = get_client().get_raw_indexes({"limit": 10_000})
+    rows = raw["results"] if isinstance(raw, dict) else raw
+    return [str(row["uid"]) for row in rows]
 
 
 def get_settings(uid: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -125,12 +126,10 @@ def schedule_sync(*testimony_ids: int) -> None:
     from search.tasks import sync_testimony
 
     for testimony_id in sorted(set(testimony_ids)):
-        transaction.on_commit(
-            lambda testimony_id=testimony_id: sync_testimony.delay(testimony_id), robust=True
-        )
+        transaction.on_commit(functools.partial(sync_testimony.delay, testimony_id), robust=True)
 
 
-def reindex(*, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def reindex(*, progress: Callable[[int], object] | None = None) -> dict[str, int]:
     """Build fresh indexes from the database, then swap them in at once (no downtime)."""
     client.check()
     suffix = f"_build_{int(time.time() * 1000)}"

@@ -23,7 +23,7 @@ from .models import (
 )
 
 
-class ReindexOnSave(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReindexOnSave(admin.ModelAdmin):
     """Queues a re-index of the affected testimonies once the admin's transaction commits."""
 
     def testimony_ids(self, obj: Any) -> list[int]:
@@ -34,7 +34,7 @@ class ReindexOnSave(admin.ModelAdmin):  # type: ignore[type-arg]
         request: HttpRequest,
         form: BaseModelForm,
         formsets: Any,
-        change: bool,  # type: ignore[type-arg]
+        change: bool,
     ) -> None:
         super().save_related(request, form, formsets, change)
         schedule_sync(*self.testimony_ids(form.instance))
@@ -50,21 +50,21 @@ class ReindexOnSave(admin.ModelAdmin):  # type: ignore[type-arg]
         schedule_sync(*ids)
 
 
-class MediaAssetInline(admin.TabularInline):  # type: ignore[type-arg]
+class MediaAssetInline(admin.TabularInline):
     model = MediaAsset
     extra = 0
     fields = ("kind", "file", "sha256", "size", "duration", "container", "captured_at")
     readonly_fields = ("sha256", "size", "duration", "container", "captured_at")
 
 
-class EventInline(admin.TabularInline):  # type: ignore[type-arg]
+class EventInline(admin.TabularInline):
     model = Event
     extra = 0
     fields = ("person", "kind", "place", "date", "date_precision", "origin", "review")
     autocomplete_fields = ("person", "place")
 
 
-class TranscriptInline(admin.TabularInline):  # type: ignore[type-arg]
+class TranscriptInline(admin.TabularInline):
     model = Transcript
     extra = 0
     fields = ("engine", "model", "language", "language_source", "task", "needs_review")
@@ -85,7 +85,7 @@ class TestimonyAdmin(ReindexOnSave):
         return [obj.pk]
 
 
-class SegmentInline(admin.TabularInline):  # type: ignore[type-arg]
+class SegmentInline(admin.TabularInline):
     model = Segment
     extra = 0
     fields = ("index", "start", "end", "text", "translation", "flags", "edited")
@@ -125,7 +125,7 @@ class SegmentAdmin(ReindexOnSave):
         super().save_model(request, obj, form, change)
 
 
-class NameVariantInline(admin.TabularInline):  # type: ignore[type-arg]
+class NameVariantInline(admin.TabularInline):
     model = NameVariant
     extra = 1
 
@@ -141,7 +141,7 @@ class PersonAdmin(ReindexOnSave):
         return list(obj.testimonies.values_list("pk", flat=True)) if obj.pk else []
 
 
-class PlaceAliasInline(admin.TabularInline):  # type: ignore[type-arg]
+class PlaceAliasInline(admin.TabularInline):
     model = PlaceAlias
     extra = 1
 
@@ -159,7 +159,7 @@ class PlaceAdmin(ReindexOnSave):
 
 
 @admin.register(MediaAsset)
-class MediaAssetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MediaAssetAdmin(admin.ModelAdmin):
     list_display = ("testimony", "kind", "sha256", "size", "duration", "platform", "captured_at")
     list_filter = ("kind", "platform", "container")
     search_fields = ("sha256", "platform_id", "testimony__external_id", "original_filename")
@@ -167,7 +167,7 @@ class MediaAssetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EventAdmin(admin.ModelAdmin):
     list_display = ("person", "kind", "place", "date", "date_precision", "origin", "review")
     list_filter = ("kind", "origin", "review", "date_precision")
     search_fields = ("person__primary_name", "place__name", "testimony__external_id")
@@ -176,7 +176,7 @@ class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Mention)
-class MentionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MentionAdmin(admin.ModelAdmin):
     list_display = ("kind", "surface", "confidence", "origin", "review", "segment")
     list_filter = ("kind", "review", "origin")
     search_fields = ("surface",)

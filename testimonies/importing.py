@@ -313,7 +313,7 @@ def _parse(raw: bytes) -> Any:
 
 
 def validate_file(
-    path: Path, *, progress: Callable[[int], None] | None = None
+    path: Path, *, progress: Callable[[int], object] | None = None
 ) -> tuple[list[Problem], dict[int, str]]:
     """Stream the file once; return the problems and the valid lines' external ids."""
     problems: list[Problem] = []
@@ -343,7 +343,7 @@ def import_file(
     path: Path,
     *,
     skip_invalid: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
     on_phase: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Validate the whole file, then import it in one transaction and index it.

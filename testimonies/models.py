@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import ManyRelatedManager
 
 from .dates import Precision, format_partial
 from .languages import LANGUAGE_CHOICES
@@ -27,7 +32,10 @@ class Testimony(models.Model):
     title = models.CharField(max_length=500)
     description = models.TextField(blank=True)
     language = models.CharField(
-        max_length=8, choices=LANGUAGE_CHOICES, help_text="Main spoken language (declared)."
+        max_length=8,
+        choices=LANGUAGE_CHOICES,
+        blank=True,
+        help_text="Main spoken language as declared; blank means detect it.",
     )
     languages = models.JSONField(default=list, blank=True, help_text="All languages spoken.")
     visibility = models.CharField(
@@ -48,8 +56,12 @@ class Testimony(models.Model):
     source_platform = models.CharField(max_length=50, blank=True)
     source_url = models.URLField(max_length=1000, blank=True)
     consent_notes = models.TextField(blank=True)
-    people = models.ManyToManyField("Person", blank=True, related_name="testimonies")
-    places = models.ManyToManyField("Place", blank=True, related_name="testimonies")
+    people: models.ManyToManyField[Person, Any] = models.ManyToManyField(
+        "Person", blank=True, related_name="testimonies"
+    )
+    places: models.ManyToManyField[Place, Any] = models.ManyToManyField(
+        "Place", blank=True, related_name="testimonies"
+    )
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.NEW)
     processing_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -144,6 +156,9 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    if TYPE_CHECKING:
+        testimonies: ManyRelatedManager[Testimony, Any]
+
     class Meta:
         ordering = ["primary_name"]
         verbose_name_plural = "people"
@@ -204,6 +219,9 @@ class Place(models.Model):
     gazetteer_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+
+    if TYPE_CHECKING:
+        testimonies: ManyRelatedManager[Testimony, Any]
 
     class Meta:
         ordering = ["name"]

@@ -1,6 +1,6 @@
 """Celery: the broker (serverless SQLite by default), queues and worker behaviour."""
 
-from config.env import env_bool, env_str
+from config.env import env_bool, env_int, env_str
 
 from .base import VAR_DIR
 
@@ -27,3 +27,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"transcription.tasks.*": {"queue": "transcribe"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a job whose worker died once this many seconds pass without its ack; it
+# must exceed the longest transcription, or a running job is handed to a second worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600, minimum=1)
+}

@@ -1,6 +1,7 @@
 """Database: SQLite under var/ on one machine, PostgreSQL through DATABASE_URL."""
 
 import os
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -8,13 +9,19 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import VAR_DIR
 
 _url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'archive.sqlite3'}"
-try:
-    _db = dj_database_url.parse(_url, conn_max_age=60)
-except (ValueError, KeyError) as exc:
-    raise ImproperlyConfigured(
-        f"DATABASE_URL={_url!r} is not a database URL ({exc}). "
-        "Use sqlite:///path/to/file.sqlite3 or postgres://user@host:5432/name."
-    ) from None
+
+
+def _parse(url: str) -> dict[str, Any]:
+    try:
+        return dict(dj_database_url.parse(url, conn_max_age=60))
+    except (ValueError, KeyError) as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL={url!r} is not a database URL ({error}). "
+            "Use sqlite:///path/to/file.sqlite3 or postgres://user@host:5432/name."
+        ) from None
+
+
+_db = _parse(_url)
 if _db["ENGINE"] not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
     raise ImproperlyConfigured(f"DATABASE_URL={_url!r}: only SQLite and PostgreSQL are supported.")
 if _db["ENGINE"] == "django.db.backends.sqlite3":

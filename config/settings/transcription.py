@@ -13,13 +13,27 @@ TRANSCRIPTION_DEVICE = env_str("TRANSCRIPTION_DEVICE", "cpu")
 TRANSCRIPTION_COMPUTE_TYPE = env_str("TRANSCRIPTION_COMPUTE_TYPE", "default")
 TRANSCRIPTION_BATCH_SIZE = env_int("TRANSCRIPTION_BATCH_SIZE", 1, minimum=1)
 
-# {"ug": {"model": "/models/whisper-ug-ct2", "language_token": "uz"}}
-_models_raw = os.environ.get("TRANSCRIPTION_MODELS", "{}")
-try:
-    TRANSCRIPTION_MODELS = json.loads(_models_raw)
-    if not isinstance(TRANSCRIPTION_MODELS, dict):
-        raise ValueError("not a JSON object")
-except ValueError as exc:
-    raise ImproperlyConfigured(
-        f"TRANSCRIPTION_MODELS is not a JSON object mapping language to model ({exc})."
-    ) from None
+
+def _model_map() -> dict[str, dict[str, str]]:
+    """{"ug": {"model": "/models/whisper-ug-ct2", "language_token": "uz"}}"""
+    raw = os.environ.get("TRANSCRIPTION_MODELS", "{}")
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRANSCRIPTION_MODELS is not JSON ({error}).") from None
+    if not isinstance(value, dict) or not all(
+        isinstance(v, dict) and "model" in v for v in value.values()
+    ):
+        raise ImproperlyConfigured(
+            'TRANSCRIPTION_MODELS must map languages to {"model": PATH, "language_token": CODE}.'
+        )
+    return value
+
+
+TRANSCRIPTION_MODELS = _model_map()
+
+# Text translation (CTranslate2 NLLB/MADLAD directory) for what Whisper cannot translate.
+TRANSLATION_MODEL = env_str("TRANSLATION_MODEL", "")
+TRANSLATION_MODEL_STYLE = env_str("TRANSLATION_MODEL_STYLE", "nllb")
+# Whisper has no Uyghur: without a Uyghur model, decode with this neighbour and flag it.
+TRANSCRIPTION_FALLBACK_LANGUAGE = env_str("TRANSCRIPTION_FALLBACK_LANGUAGE", "uz")

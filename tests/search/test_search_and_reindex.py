@@ -105,9 +105,4 @@ def test_reindex_rebuilds_from_the_database_and_swaps(imported: None, capsys: An
     assert [h.testimony for h in hits] == ["ru-1"]
     assert client.document_count(uid) == 3
     assert client.get_settings(uid)["filterableAttributes"]
-    leftovers = [
-        i["uid"]
-        for i in client.get_client().get_raw_indexes({"limit": 1000})["results"]
-        if "_build_" in i["uid"]
-    ]
-    assert leftovers == []
+    assert [uid for uid in client.index_uids() if "_build_" in uid] == []

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             }
         )
         if not form.is_valid():
-            problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+            problems = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items())
             raise CommandError(f"Invalid search: {problems}")
         try:
             result = search_segments(form.params())

@@ -1,0 +1,178 @@
+"""Runs the engine for a testimony and stores its Transcript and Segments atomically."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from search.sync import schedule_sync
+from testimonies.models import MediaAsset, Segment, Testimony, Transcript
+from transcription.engine.bilingual import transcribe_bilingual
+from transcription.engine.engines import Engine, FasterWhisperEngine, OpenAIWhisperEngine
+from transcription.engine.errors import EngineError
+from transcription.engine.schema import TranscriptionResult
+
+log = logging.getLogger(__name__)
+IMPORT_ENGINE = "import"
+
+
+class TranscriptionFailed(Exception):
+    """A permanent failure: retrying the same file with the same model will not help."""
+
+
+@functools.cache
+def load_engine(
+    engine: str,
+    model: str,
+    device: str,
+    compute_type: str,
+    batch_size: int,
+    language_token: tuple[tuple[str, str], ...] = (),
+) -> Engine:
+    """One engine per worker process and configuration: models load once."""
+    compute = None if compute_type in ("", "default") else compute_type
+    if engine == "openai-whisper":
+        return OpenAIWhisperEngine(model, device=device)  # type: ignore[arg-type]
+    if engine != "faster-whisper":
+        raise EngineError(
+            f"TRANSCRIPTION_ENGINE={engine!r} is unknown: use faster-whisper or openai-whisper"
+        )
+    return FasterWhisperEngine(
+        model,
+        device=device,  # type: ignore[arg-type]
+        compute_type=compute,
+        batch_size=batch_size if batch_size > 1 else None,
+        fallback_language=settings.TRANSCRIPTION_FALLBACK_LANGUAGE or None,
+        language_token_overrides=dict(language_token),
+    )
+
+
+def engine_for(language: str | None, **overrides: Any) -> Engine:
+    """The engine for a declared language: TRANSCRIPTION_MODELS first, the default second."""
+    entry = settings.TRANSCRIPTION_MODELS.get(language or "", {})
+    token = entry.get("language_token")
+    return load_engine(
+        overrides.get("engine") or settings.TRANSCRIPTION_ENGINE,
+        overrides.get("model") or entry.get("model") or settings.TRANSCRIPTION_MODEL,
+        overrides.get("device") or settings.TRANSCRIPTION_DEVICE,
+        overrides.get("compute_type") or settings.TRANSCRIPTION_COMPUTE_TYPE,
+        int(overrides.get("batch_size") or settings.TRANSCRIPTION_BATCH_SIZE),
+        ((language, token),) if language and token else (),
+    )
+
+
+@functools.cache
+def load_translator() -> Any | None:
+    if not settings.TRANSLATION_MODEL:
+        return None
+    from transcription.engine.engines import TextTranslator
+
+    return TextTranslator(
+        settings.TRANSLATION_MODEL,
+        style=settings.TRANSLATION_MODEL_STYLE,  # type: ignore[arg-type]
+        device=settings.TRANSCRIPTION_DEVICE,  # type: ignore[arg-type]
+    )
+
+
+def claim(testimony_id: int) -> bool:
+    """Take the job: one conditional UPDATE, so two workers never both start it.
+
+    A testimony left 'transcribing' by a worker that died is claimable again: the broker
+    only redelivers a job whose worker is gone (acks_late + reject_on_worker_lost).
+    """
+    claimable = [
+        Testimony.Status.QUEUED,
+        Testimony.Status.TRANSCRIBING,
+        Testimony.Status.FAILED,
+        Testimony.Status.NEW,
+    ]
+    updated = Testimony.objects.filter(pk=testimony_id, status__in=claimable).update(
+        status=Testimony.Status.TRANSCRIBING, processing_error=""
+    )
+    return updated == 1
+
+
+def media_path(testimony: Testimony) -> str:
+    asset = (
+        MediaAsset.objects.filter(testimony=testimony)
+        .order_by("kind", "id")  # "derived" (audio working copy) sorts before "original"
+        .first()
+    )
+    if asset is None:
+        raise TranscriptionFailed(
+            f"testimony {testimony.external_id} has no media file to transcribe"
+        )
+    return str(asset.file.path)
+
+
+def transcribe_testimony(*, testimony_id: int) -> Transcript | None:
+    """Transcribe and translate one testimony; replace its machine transcript atomically."""
+    if not claim(testimony_id):
+        log.info("testimony %s is not waiting for transcription; skipped", testimony_id)
+        return None
+    testimony = Testimony.objects.get(pk=testimony_id)
+    path = media_path(testimony)
+    language = testimony.language or None
+    try:
+        result = transcribe_bilingual(
+            engine_for(language), path, language=language, translator=load_translator()
+        )
+    except EngineError as exc:
+        raise TranscriptionFailed(str(exc)) from exc
+    return store_result(testimony, result)
+
+
+def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcript:
+    """Replace the machine transcript in one transaction: never two, never half of one."""
+    with transaction.atomic():
+        Testimony.objects.select_for_update().filter(pk=testimony.pk).first()
+        testimony.transcripts.exclude(engine=IMPORT_ENGINE).delete()
+        transcript = Transcript.objects.create(
+            testimony=testimony,
+            engine=result.engine,
+            model=result.model,
+            language=result.language,
+            language_source=result.language_source,
+            task=Transcript.Task.TRANSCRIBE,
+            needs_review=result.needs_review,
+            review_reasons=result.review_reasons,
+        )
+        Segment.objects.bulk_create(
+            Segment(
+                transcript=transcript,
+                index=i,
+                start=s.start,
+                end=max(s.end, s.start),
+                text=s.text,
+                translation=s.translation or "",
+                words=[w.to_dict() for w in s.words],
+                avg_logprob=s.avg_logprob,
+                no_speech_prob=s.no_speech_prob,
+                compression_ratio=s.compression_ratio,
+                flags=s.flags,
+            )
+            for i, s in enumerate(result.segments)
+        )
+        Testimony.objects.filter(pk=testimony.pk).update(
+            status=Testimony.Status.TRANSCRIBED, processing_error=""
+        )
+        schedule_sync(testimony.pk)
+    return transcript
+
+
+def mark_failed(testimony_id: int, message: str) -> None:
+    Testimony.objects.filter(pk=testimony_id).update(
+        status=Testimony.Status.FAILED, processing_error=message[:5000]
+    )
+
+
+def queue(testimony_id: int) -> None:
+    """Mark a testimony queued and enqueue its job once the transaction commits."""
+    from transcription.tasks import transcribe_testimony as task
+
+    Testimony.objects.filter(pk=testimony_id).update(status=Testimony.Status.QUEUED)
+    transaction.on_commit(functools.partial(task.delay, testimony_id), robust=True)
