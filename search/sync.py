@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from django.db import transaction
 from django.db.models import Prefetch, Q
 
+from config.celery import enqueue_on_commit
 from search import client
 from search.documents import (
     person_document,
@@ -126,7 +125,7 @@ def schedule_sync(*testimony_ids: int) -> None:
     from search.tasks import sync_testimony
 
     for testimony_id in sorted(set(testimony_ids)):
-        transaction.on_commit(functools.partial(sync_testimony.delay, testimony_id), robust=True)
+        enqueue_on_commit(sync_testimony, testimony_id)
 
 
 def reindex(*, progress: Callable[[int], object] | None = None) -> dict[str, int]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from config.celery import enqueue_on_commit
 from search.sync import schedule_sync
 from testimonies.models import MediaAsset, Segment, Testimony, Transcript
 from transcription.engine.bilingual import transcribe_bilingual
@@ -175,4 +176,4 @@ def queue(testimony_id: int) -> None:
     from transcription.tasks import transcribe_testimony as task
 
     Testimony.objects.filter(pk=testimony_id).update(status=Testimony.Status.QUEUED)
-    transaction.on_commit(functools.partial(task.delay, testimony_id), robust=True)
+    enqueue_on_commit(task, testimony_id)

@@ -29,6 +29,14 @@ CELERY_TASK_ROUTES = {"transcription.tasks.*": {"queue": "transcribe"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers a job whose worker died once this many seconds pass without its ack; it
 # must exceed the longest transcription, or a running job is handed to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600, minimum=1)
-}
+_visibility = env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        "visibility_timeout": _visibility,
+        # Sweep for abandoned jobs a few times per timeout (kombu's default is every 100 s).
+        "unacked_restore_interval": min(60, max(1, _visibility // 4)),
+        "unacked_restore_throttle": 1,
+    }
+    if CELERY_BROKER_URL.startswith(("redis", "rediss"))
+    else {}
+)

@@ -5,232 +5,733 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(blank=True, help_text='Stable key from imports, so the same person links across testimonies.', max_length=100, null=True, unique=True)),
-                ('primary_name', models.CharField(max_length=300)),
-                ('status', models.CharField(choices=[('missing', 'Missing'), ('detained', 'Detained'), ('sentenced', 'Sentenced'), ('released', 'Released'), ('deceased', 'Deceased'), ('unknown', 'Unknown')], default='unknown', max_length=10)),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('gender', models.CharField(choices=[('male', 'Male'), ('female', 'Female'), ('unknown', 'Unknown')], default='unknown', max_length=8)),
-                ('ethnicity', models.CharField(blank=True, max_length=50)),
-                ('identifiers', models.JSONField(blank=True, default=dict, help_text='ID numbers: restricted, never published.')),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        blank=True,
+                        help_text="Stable key from imports, so the same person links across testimonies.",
+                        max_length=100,
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                ("primary_name", models.CharField(max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("missing", "Missing"),
+                            ("detained", "Detained"),
+                            ("sentenced", "Sentenced"),
+                            ("released", "Released"),
+                            ("deceased", "Deceased"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                ("birth_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("male", "Male"), ("female", "Female"), ("unknown", "Unknown")],
+                        default="unknown",
+                        max_length=8,
+                    ),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=50)),
+                (
+                    "identifiers",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="ID numbers: restricted, never published.",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'people',
-                'ordering': ['primary_name'],
+                "verbose_name_plural": "people",
+                "ordering": ["primary_name"],
             },
         ),
         migrations.CreateModel(
-            name='Segment',
+            name="Segment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField()),
-                ('start', models.FloatField(help_text='Seconds.')),
-                ('end', models.FloatField(help_text='Seconds.')),
-                ('text', models.TextField()),
-                ('translation', models.TextField(blank=True, help_text='English.')),
-                ('words', models.JSONField(blank=True, default=list)),
-                ('avg_logprob', models.FloatField(blank=True, null=True)),
-                ('no_speech_prob', models.FloatField(blank=True, null=True)),
-                ('compression_ratio', models.FloatField(blank=True, null=True)),
-                ('flags', models.JSONField(blank=True, default=list, help_text='Reasons to review.')),
-                ('edited', models.BooleanField(default=False, help_text='Edited by a person.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveIntegerField()),
+                ("start", models.FloatField(help_text="Seconds.")),
+                ("end", models.FloatField(help_text="Seconds.")),
+                ("text", models.TextField()),
+                ("translation", models.TextField(blank=True, help_text="English.")),
+                ("words", models.JSONField(blank=True, default=list)),
+                ("avg_logprob", models.FloatField(blank=True, null=True)),
+                ("no_speech_prob", models.FloatField(blank=True, null=True)),
+                ("compression_ratio", models.FloatField(blank=True, null=True)),
+                (
+                    "flags",
+                    models.JSONField(blank=True, default=list, help_text="Reasons to review."),
+                ),
+                ("edited", models.BooleanField(default=False, help_text="Edited by a person.")),
             ],
             options={
-                'ordering': ['transcript', 'index'],
+                "ordering": ["transcript", "index"],
             },
         ),
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('type', models.CharField(choices=[('region', 'Region'), ('prefecture', 'Prefecture'), ('county', 'County'), ('city', 'City'), ('district', 'District'), ('township', 'Township'), ('village', 'Village'), ('camp', 'Camp'), ('prison', 'Prison'), ('other', 'Other')], default='other', max_length=12)),
-                ('gazetteer_id', models.CharField(blank=True, max_length=100, null=True, unique=True)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='testimonies.place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("region", "Region"),
+                            ("prefecture", "Prefecture"),
+                            ("county", "County"),
+                            ("city", "City"),
+                            ("district", "District"),
+                            ("township", "Township"),
+                            ("village", "Village"),
+                            ("camp", "Camp"),
+                            ("prison", "Prison"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "gazetteer_id",
+                    models.CharField(blank=True, max_length=100, null=True, unique=True),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="testimonies.place",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('detained', 'Detained'), ('sentenced', 'Sentenced'), ('sent_to_camp', 'Sent to a camp'), ('disappeared', 'Disappeared'), ('released', 'Released'), ('died', 'Died'), ('other', 'Other')], default='other', max_length=14)),
-                ('date', models.DateField(blank=True, null=True)),
-                ('date_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year'), ('decade', 'decade')], default='year', max_length=8)),
-                ('origin', models.CharField(choices=[('machine', 'Machine'), ('editor', 'Editor'), ('import', 'Import')], default='editor', max_length=8)),
-                ('review', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='proposed', max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='testimonies.person')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='testimonies.place')),
-                ('segment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='testimonies.segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("detained", "Detained"),
+                            ("sentenced", "Sentenced"),
+                            ("sent_to_camp", "Sent to a camp"),
+                            ("disappeared", "Disappeared"),
+                            ("released", "Released"),
+                            ("died", "Died"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=14,
+                    ),
+                ),
+                ("date", models.DateField(blank=True, null=True)),
+                (
+                    "date_precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("decade", "decade"),
+                        ],
+                        default="year",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("machine", "Machine"),
+                            ("editor", "Editor"),
+                            ("import", "Import"),
+                        ],
+                        default="editor",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "review",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="proposed",
+                        max_length=8,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="testimonies.person",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="testimonies.place",
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="testimonies.segment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person', 'date'],
+                "ordering": ["person", "date"],
             },
         ),
         migrations.CreateModel(
-            name='Mention',
+            name="Mention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('place', 'Place'), ('date', 'Date'), ('event', 'Event')], max_length=8)),
-                ('surface', models.CharField(help_text='The text it came from.', max_length=300)),
-                ('char_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('char_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('value', models.JSONField(blank=True, default=dict, help_text='Normalised proposal.')),
-                ('confidence', models.FloatField(default=0.0)),
-                ('origin', models.CharField(choices=[('machine', 'Machine'), ('editor', 'Editor'), ('import', 'Import')], default='machine', max_length=8)),
-                ('review', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='proposed', max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='testimonies.event')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='testimonies.person')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='testimonies.place')),
-                ('segment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='testimonies.segment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Person"),
+                            ("place", "Place"),
+                            ("date", "Date"),
+                            ("event", "Event"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("surface", models.CharField(help_text="The text it came from.", max_length=300)),
+                ("char_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("char_end", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "value",
+                    models.JSONField(blank=True, default=dict, help_text="Normalised proposal."),
+                ),
+                ("confidence", models.FloatField(default=0.0)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("machine", "Machine"),
+                            ("editor", "Editor"),
+                            ("import", "Import"),
+                        ],
+                        default="machine",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "review",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="proposed",
+                        max_length=8,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="testimonies.event",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="testimonies.person",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="testimonies.place",
+                    ),
+                ),
+                (
+                    "segment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="testimonies.segment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['segment', 'char_start'],
+                "ordering": ["segment", "char_start"],
             },
         ),
         migrations.CreateModel(
-            name='Testimony',
+            name="Testimony",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=100, unique=True)),
-                ('title', models.CharField(max_length=500)),
-                ('description', models.TextField(blank=True)),
-                ('language', models.CharField(blank=True, choices=[('kk', 'Kazakh'), ('ug', 'Uyghur'), ('ru', 'Russian'), ('en', 'English'), ('zh', 'Chinese'), ('ky', 'Kyrgyz'), ('uz', 'Uzbek'), ('tr', 'Turkish')], help_text='Main spoken language as declared; blank means detect it.', max_length=8)),
-                ('languages', models.JSONField(blank=True, default=list, help_text='All languages spoken.')),
-                ('visibility', models.CharField(choices=[('draft', 'Draft (editors only)'), ('restricted', 'Restricted (vetted researchers)'), ('public', 'Public')], db_index=True, default='draft', max_length=12)),
-                ('witness_name', models.CharField(blank=True, max_length=300)),
-                ('witness_relation', models.CharField(blank=True, help_text='Kinship of the witness to the person spoken of.', max_length=100)),
-                ('recorded_on', models.DateField(blank=True, null=True)),
-                ('recorded_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year'), ('decade', 'decade')], default='day', max_length=8)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('published_precision', models.CharField(choices=[('day', 'day'), ('month', 'month'), ('year', 'year'), ('decade', 'decade')], default='day', max_length=8)),
-                ('source_platform', models.CharField(blank=True, max_length=50)),
-                ('source_url', models.URLField(blank=True, max_length=1000)),
-                ('consent_notes', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('new', 'New'), ('queued', 'Queued for transcription'), ('transcribing', 'Transcribing'), ('transcribed', 'Transcribed'), ('failed', 'Failed')], default='new', max_length=14)),
-                ('processing_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('people', models.ManyToManyField(blank=True, related_name='testimonies', to='testimonies.person')),
-                ('places', models.ManyToManyField(blank=True, related_name='testimonies', to='testimonies.place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=100, unique=True)),
+                ("title", models.CharField(max_length=500)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("kk", "Kazakh"),
+                            ("ug", "Uyghur"),
+                            ("ru", "Russian"),
+                            ("en", "English"),
+                            ("zh", "Chinese"),
+                            ("ky", "Kyrgyz"),
+                            ("uz", "Uzbek"),
+                            ("tr", "Turkish"),
+                        ],
+                        help_text="Main spoken language as declared; blank means detect it.",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "languages",
+                    models.JSONField(blank=True, default=list, help_text="All languages spoken."),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft (editors only)"),
+                            ("restricted", "Restricted (vetted researchers)"),
+                            ("public", "Public"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                ("witness_name", models.CharField(blank=True, max_length=300)),
+                (
+                    "witness_relation",
+                    models.CharField(
+                        blank=True,
+                        help_text="Kinship of the witness to the person spoken of.",
+                        max_length=100,
+                    ),
+                ),
+                ("recorded_on", models.DateField(blank=True, null=True)),
+                (
+                    "recorded_precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("decade", "decade"),
+                        ],
+                        default="day",
+                        max_length=8,
+                    ),
+                ),
+                ("published_on", models.DateField(blank=True, null=True)),
+                (
+                    "published_precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("decade", "decade"),
+                        ],
+                        default="day",
+                        max_length=8,
+                    ),
+                ),
+                ("source_platform", models.CharField(blank=True, max_length=50)),
+                ("source_url", models.URLField(blank=True, max_length=1000)),
+                ("consent_notes", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("queued", "Queued for transcription"),
+                            ("transcribing", "Transcribing"),
+                            ("transcribed", "Transcribed"),
+                            ("failed", "Failed"),
+                        ],
+                        default="new",
+                        max_length=14,
+                    ),
+                ),
+                ("processing_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "people",
+                    models.ManyToManyField(
+                        blank=True, related_name="testimonies", to="testimonies.person"
+                    ),
+                ),
+                (
+                    "places",
+                    models.ManyToManyField(
+                        blank=True, related_name="testimonies", to="testimonies.place"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'testimonies',
-                'ordering': ['external_id'],
+                "verbose_name_plural": "testimonies",
+                "ordering": ["external_id"],
             },
         ),
         migrations.CreateModel(
-            name='MediaAsset',
+            name="MediaAsset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('original', 'Original'), ('derived', 'Derived (working copy)')], default='original', max_length=10)),
-                ('file', models.FileField(max_length=500, upload_to='media/%Y/%m/')),
-                ('original_filename', models.CharField(blank=True, max_length=500)),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('size', models.BigIntegerField(help_text='Bytes.')),
-                ('duration', models.FloatField(blank=True, help_text='Seconds.', null=True)),
-                ('container', models.CharField(blank=True, max_length=50)),
-                ('audio_codec', models.CharField(blank=True, max_length=50)),
-                ('video_codec', models.CharField(blank=True, max_length=50)),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('captured_at', models.DateTimeField(blank=True, null=True)),
-                ('captured_from', models.URLField(blank=True, max_length=1000)),
-                ('platform', models.CharField(blank=True, max_length=50)),
-                ('platform_id', models.CharField(blank=True, db_index=True, max_length=200)),
-                ('platform_metadata', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('derived_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='derivatives', to='testimonies.mediaasset')),
-                ('testimony', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='media', to='testimonies.testimony')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("original", "Original"), ("derived", "Derived (working copy)")],
+                        default="original",
+                        max_length=10,
+                    ),
+                ),
+                ("file", models.FileField(max_length=500, upload_to="media/%Y/%m/")),
+                ("original_filename", models.CharField(blank=True, max_length=500)),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                ("size", models.BigIntegerField(help_text="Bytes.")),
+                ("duration", models.FloatField(blank=True, help_text="Seconds.", null=True)),
+                ("container", models.CharField(blank=True, max_length=50)),
+                ("audio_codec", models.CharField(blank=True, max_length=50)),
+                ("video_codec", models.CharField(blank=True, max_length=50)),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                ("captured_at", models.DateTimeField(blank=True, null=True)),
+                ("captured_from", models.URLField(blank=True, max_length=1000)),
+                ("platform", models.CharField(blank=True, max_length=50)),
+                ("platform_id", models.CharField(blank=True, db_index=True, max_length=200)),
+                ("platform_metadata", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "derived_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="derivatives",
+                        to="testimonies.mediaasset",
+                    ),
+                ),
+                (
+                    "testimony",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="media",
+                        to="testimonies.testimony",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['testimony', 'id'],
+                "ordering": ["testimony", "id"],
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='testimony',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='testimonies.testimony'),
+            model_name="event",
+            name="testimony",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="testimonies.testimony",
+            ),
         ),
         migrations.CreateModel(
-            name='Transcript',
+            name="Transcript",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('engine', models.CharField(help_text='faster-whisper, openai-whisper, import…', max_length=50)),
-                ('model', models.CharField(blank=True, max_length=300)),
-                ('language', models.CharField(choices=[('kk', 'Kazakh'), ('ug', 'Uyghur'), ('ru', 'Russian'), ('en', 'English'), ('zh', 'Chinese'), ('ky', 'Kyrgyz'), ('uz', 'Uzbek'), ('tr', 'Turkish')], max_length=8)),
-                ('language_source', models.CharField(choices=[('declared', 'Declared'), ('detected', 'Detected')], default='declared', max_length=8)),
-                ('task', models.CharField(choices=[('transcribe', 'Transcribe (original language)'), ('translate', 'Translate (English)')], default='transcribe', max_length=10)),
-                ('needs_review', models.BooleanField(default=False)),
-                ('review_reasons', models.JSONField(blank=True, default=list)),
-                ('reviewed', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('testimony', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transcripts', to='testimonies.testimony')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "engine",
+                    models.CharField(
+                        help_text="faster-whisper, openai-whisper, import…", max_length=50
+                    ),
+                ),
+                ("model", models.CharField(blank=True, max_length=300)),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("kk", "Kazakh"),
+                            ("ug", "Uyghur"),
+                            ("ru", "Russian"),
+                            ("en", "English"),
+                            ("zh", "Chinese"),
+                            ("ky", "Kyrgyz"),
+                            ("uz", "Uzbek"),
+                            ("tr", "Turkish"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "language_source",
+                    models.CharField(
+                        choices=[("declared", "Declared"), ("detected", "Detected")],
+                        default="declared",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "task",
+                    models.CharField(
+                        choices=[
+                            ("transcribe", "Transcribe (original language)"),
+                            ("translate", "Translate (English)"),
+                        ],
+                        default="transcribe",
+                        max_length=10,
+                    ),
+                ),
+                ("needs_review", models.BooleanField(default=False)),
+                ("review_reasons", models.JSONField(blank=True, default=list)),
+                ("reviewed", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "testimony",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transcripts",
+                        to="testimonies.testimony",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['testimony', '-id'],
+                "ordering": ["testimony", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='segment',
-            name='transcript',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='segments', to='testimonies.transcript'),
+            model_name="segment",
+            name="transcript",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="segments",
+                to="testimonies.transcript",
+            ),
         ),
         migrations.CreateModel(
-            name='NameVariant',
+            name="NameVariant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('script', models.CharField(blank=True, choices=[('cyrl', 'Cyrillic'), ('latn', 'Latin'), ('arab', 'Arabic (Uyghur)'), ('hani', 'Chinese characters'), ('mixed', 'Mixed')], max_length=6)),
-                ('language', models.CharField(blank=True, choices=[('kk', 'Kazakh'), ('ug', 'Uyghur'), ('ru', 'Russian'), ('en', 'English'), ('zh', 'Chinese'), ('ky', 'Kyrgyz'), ('uz', 'Uzbek'), ('tr', 'Turkish')], max_length=8)),
-                ('form', models.CharField(choices=[('as_written', 'As written'), ('transliterated', 'Transliterated'), ('passport', 'Passport spelling'), ('chinese', 'Chinese characters'), ('pinyin', 'Pinyin')], default='as_written', max_length=16)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='testimonies.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "script",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("cyrl", "Cyrillic"),
+                            ("latn", "Latin"),
+                            ("arab", "Arabic (Uyghur)"),
+                            ("hani", "Chinese characters"),
+                            ("mixed", "Mixed"),
+                        ],
+                        max_length=6,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("kk", "Kazakh"),
+                            ("ug", "Uyghur"),
+                            ("ru", "Russian"),
+                            ("en", "English"),
+                            ("zh", "Chinese"),
+                            ("ky", "Kyrgyz"),
+                            ("uz", "Uzbek"),
+                            ("tr", "Turkish"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("as_written", "As written"),
+                            ("transliterated", "Transliterated"),
+                            ("passport", "Passport spelling"),
+                            ("chinese", "Chinese characters"),
+                            ("pinyin", "Pinyin"),
+                        ],
+                        default="as_written",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="names",
+                        to="testimonies.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'name'), name='unique_name_per_person')],
+                "ordering": ["person", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "name"), name="unique_name_per_person"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PlaceAlias',
+            name="PlaceAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('script', models.CharField(blank=True, choices=[('cyrl', 'Cyrillic'), ('latn', 'Latin'), ('arab', 'Arabic (Uyghur)'), ('hani', 'Chinese characters'), ('mixed', 'Mixed')], max_length=6)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('is_exonym', models.BooleanField(default=False)),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='testimonies.place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "script",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("cyrl", "Cyrillic"),
+                            ("latn", "Latin"),
+                            ("arab", "Arabic (Uyghur)"),
+                            ("hani", "Chinese characters"),
+                            ("mixed", "Mixed"),
+                        ],
+                        max_length=6,
+                    ),
+                ),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("is_exonym", models.BooleanField(default=False)),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="testimonies.place",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'place aliases',
-                'ordering': ['place', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('place', 'name'), name='unique_alias_per_place')],
+                "verbose_name_plural": "place aliases",
+                "ordering": ["place", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("place", "name"), name="unique_alias_per_place")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='segment',
-            constraint=models.UniqueConstraint(fields=('transcript', 'index'), name='unique_segment_index'),
+            model_name="segment",
+            constraint=models.UniqueConstraint(
+                fields=("transcript", "index"), name="unique_segment_index"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='segment',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='segment_end_after_start'),
+            model_name="segment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gte", models.F("start"))), name="segment_end_after_start"
+            ),
         ),
     ]
