@@ -109,6 +109,9 @@ def start(
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=data_dir,
+        # Its own session: a Ctrl-C meant for the parent must not kill it mid-shutdown;
+        # the parent stops it (MeiliServer.stop).
+        start_new_session=True,
     )
     log.close()
     deadline = time.monotonic() + startup_timeout

@@ -30,6 +30,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo data.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Children run in sessions of their own, so Ctrl-C reaches only this process, which
+        # then stops them in order; set explicitly, since a shell may start us ignoring it.
+        signal.signal(signal.SIGINT, _interrupt)
+        signal.signal(signal.SIGTERM, _interrupt)
         children: list[subprocess.Popen[bytes]] = []
         meili = None
         try:
@@ -56,30 +60,13 @@ class Command(BaseCommand):
             else:
                 call_command("reindex", no_progress=True)
             python = sys.executable
-            children.append(
-                subprocess.Popen(
-                    [
-                        python,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "config",
-                        "worker",
-                        "-Q",
-                        "default,transcribe",
-                        "--concurrency",
-                        "1",
-                        "--loglevel",
-                        "INFO",
-                    ]
+            worker = [python, "-m", "celery", "-A", "config", "worker"]
+            worker += ["-Q", "default,transcribe", "--concurrency", "1", "--loglevel", "INFO"]
+            web = [python, "manage.py", "runserver", options["addr"], "--noreload"]
+            for command in (worker, web):
+                children.append(
+                    subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)
                 )
-            )
-            children.append(
-                subprocess.Popen(
-                    [python, "manage.py", "runserver", options["addr"], "--noreload"],
-                    cwd=settings.BASE_DIR,
-                )
-            )
             time.sleep(1.5)
             self.stdout.write(
                 self.style.SUCCESS(f"\nThe archive runs at http://{options['addr']}/")
@@ -103,3 +90,7 @@ class Command(BaseCommand):
                     child.kill()
             if meili:
                 meili.stop()
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
