@@ -39,7 +39,7 @@ def test_search_returns_moments_with_links_and_facets(api: Client):
 
 
 def test_year_filters_apply(api: Client):
-    body = api.get("/api/v1/search", {"q": "Kabyl", "year_from": 2019}).json()
+    body = api.get("/api/v1/search", {"q": "Kabyl", "year_from": "2019"}).json()
     assert [h["testimony"] for h in body["hits"]] == ["kk-2"]
 
 
