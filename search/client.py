@@ -49,6 +49,7 @@ INDEX_SETTINGS: dict[str, dict[str, Any]] = {
             "person_status",
             "person_names",
             "place_names",
+            "gazetteer_places",
         ],
         "sortableAttributes": ["start", "year", "testimony"],
         "faceting": {"maxValuesPerFacet": 200, "sortFacetValuesBy": {"*": "count"}},

@@ -64,7 +64,8 @@ def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
         for keys, tokens in entities:
             if tokens & said:
                 names |= keys
-        for place_id in _gazetteer_places(segment.text, transcript.language):
+        gazetteer_places = _gazetteer_places(segment.text, transcript.language)
+        for place_id in gazetteer_places:
             names |= _gazetteer_keys(place_id)
         documents.append(
             {
@@ -85,6 +86,7 @@ def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
                 "person_names": [p.primary_name for p, _ in people],
                 "person_status": sorted({p.status for p, _ in people}),
                 "places": [p.pk for p, _ in places],
+                "gazetteer_places": sorted(gazetteer_places),
                 "place_names": [p.name for p, _ in places],
                 "year": year,
                 "needs_review": bool(segment.flags),

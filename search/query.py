@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from search import client, folding
+from search import client, folding, gazetteer
 from testimonies.models import Visibility
 
 # Private-use characters as highlight tags: they cannot occur in transcripts, so the text can
@@ -133,6 +133,19 @@ def search_segments(params: SearchParams) -> SearchResult:
                 "attributesToSearchOn": ["names_folded", "text_folded"],
                 # A match in the speaker's own script ranks above a folded one.
                 "federationOptions": {"weight": 0.9},
+            }
+        )
+    place_ids = gazetteer.expand_query_places(params.q) if params.q.strip() else []
+    if place_ids:
+        # Exonyms and seats the folded keys cannot bridge (Bole = Bortala, Yining = Ghulja):
+        # every segment that names one of the places, ranked below the direct matches.
+        quoted = ", ".join(_quote(p) for p in place_ids)
+        queries.append(
+            {
+                **common,
+                "q": "",
+                "filter": [*filters, f"gazetteer_places IN [{quoted}]"],
+                "federationOptions": {"weight": 0.5},
             }
         )
     response = client.multi_search(

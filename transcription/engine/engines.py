@@ -34,6 +34,7 @@ LOW_LANGUAGE_PROBABILITY = 0.5
 LOW_LANGUAGE_PROBABILITY_REASON = "language detection uncertain — needs review"
 NO_TEXT_REASON = "speech detected but no text recognised — needs review"
 BATCH_CHUNK_SECONDS = 30.0
+OPENAI_HOP_LENGTH = 160  # samples per mel frame in openai-whisper (100 frames a second)
 
 
 @dataclass(frozen=True)
@@ -360,9 +361,7 @@ class OpenAIWhisperEngine:
             beam_size=opts.beam_size,
             best_of=opts.best_of,
             fp16=self.device == "cuda",
-            # openai-whisper has no VAD of its own; decoding only the speech spans keeps it
-            # from hallucinating over long silences.
-            clip_timestamps=[t for span in spans for t in (span.start, span.end)],
+            clip_timestamps=_clip_timestamps(spans, samples),
             verbose=None,
         )
         result = TranscriptionResult(
@@ -373,7 +372,9 @@ class OpenAIWhisperEngine:
             engine=self.name,
             model=self.model_name,
             duration=audio_duration(samples),
-            segments=[_from_openai_whisper(s) for s in output["segments"]],
+            # A window the model closed without text still yields a segment; it holds nothing
+            # an editor could use and its statistics are NaN, which JSON cannot carry.
+            segments=[_from_openai_whisper(s) for s in output["segments"] if s["text"].strip()],
             decoded_language=(
                 decode_language if plan.language and decode_language != plan.language else None
             ),
@@ -395,10 +396,26 @@ class OpenAIWhisperEngine:
         return str(language), float(probs[language])
 
 
+def _clip_timestamps(spans: Sequence[SpeechSpan], samples: AudioArray) -> list[float]:
+    """Speech spans as openai-whisper's `clip_timestamps`, kept inside its mel frames.
+
+    openai-whisper has no VAD of its own; decoding only the speech spans keeps it from
+    hallucinating over long silences. A clip ending past the last mel frame (a span that runs
+    to the end of the audio, rounded up) makes its transcribe loop spin forever.
+    """
+    last_frame = (samples.shape[0] // OPENAI_HOP_LENGTH) / 100
+    clips: list[float] = []
+    for span in spans:
+        end = min(span.end, last_frame)
+        if end - span.start >= 0.02:
+            clips += [round(span.start, 2), end]
+    return clips
+
+
 def _from_openai_whisper(segment: Mapping[str, Any]) -> Segment:
     return Segment(
-        start=round(float(segment["start"]), 3),
-        end=round(float(segment["end"]), 3),
+        start=max(0.0, round(float(segment["start"]), 3)),
+        end=max(0.0, round(float(segment["end"]), 3)),
         text=str(segment["text"]).strip(),
         words=[
             Word(
