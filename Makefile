@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# The second engine (PyTorch) and text MT: only the test suite needs them.
+ENGINES_STAMP := $(VENV)/.engines-installed
 
 .PHONY: setup run test lint typecheck pytest bench clean
 
@@ -13,6 +15,10 @@ $(PY_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(ENGINES_STAMP): $(PY_STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,translation,openai-whisper]'
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -29,7 +35,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy .
 
-pytest: setup
+pytest: setup $(ENGINES_STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from itertools import permutations
 from pathlib import Path
@@ -109,9 +110,10 @@ def main() -> None:
         results = {}
         for kind, entities in (("places", places), ("people", people)):
             rows, owner = records(kind, entities)
-            path = Path(f"/tmp/bench-{kind}.jsonl")
-            path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
-            import_file(path)
+            with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as handle:
+                handle.write("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+                handle.flush()
+                import_file(Path(handle.name))
             results[kind] = measure(kind, entities, owner)
     results["seconds"] = round(time.perf_counter() - started, 1)
     for kind in ("places", "people"):

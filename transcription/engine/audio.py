@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import av
@@ -100,8 +99,3 @@ def decode_audio(path: str | os.PathLike[str], sample_rate: int = SAMPLE_RATE) -
 def audio_duration(samples: AudioArray, sample_rate: int = SAMPLE_RATE) -> float:
     """Length of decoded audio in seconds."""
     return float(samples.shape[0]) / sample_rate
-
-
-def as_path(path: str | os.PathLike[str]) -> Path:
-    """Accept both strings and paths in public functions."""
-    return Path(os.fspath(path))

@@ -252,10 +252,10 @@ class FasterWhisperEngine:
             model=self.model_name,
             duration=audio_duration(samples),
             segments=[_from_faster_whisper(s) for s in segments],
-            decoded_language=info.language if info.language != (plan.language or "") else None,
+            decoded_language=(
+                info.language if plan.language and info.language != plan.language else None
+            ),
         )
-        if plan.source == "detected":
-            result.decoded_language = None
         return finish_result(result, plan, opts)
 
 

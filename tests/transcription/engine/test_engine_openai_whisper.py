@@ -49,6 +49,9 @@ def make_checkpoint(path: Path, favourite: str) -> Path:
     tokenizer = whisper.tokenizer.get_tokenizer(True, num_languages=99)
     token = tokenizer.eot if favourite == "<|endoftext|>" else tokenizer.encode(favourite)[0]
     with torch.no_grad():
+        # openai-whisper leaves this uninitialised (torch.empty), as checkpoints overwrite it;
+        # left alone it sometimes holds NaN and the decoder emits token 0 forever.
+        model.decoder.positional_embedding.normal_(0, 0.01)
         direction = torch.randn(DIMS["n_text_state"])
         # Every position's final state becomes `direction`, so logits are embedding . direction.
         model.decoder.ln.weight.zero_()

@@ -1,0 +1,38 @@
+"""Quick runs of every benchmark, so the scripts keep working (their numbers are not checked)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BENCH = PROJECT_DIR / "bench"
+
+
+def _run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, *args], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def test_crossscript_search_bench_runs(tmp_path: Path):
+    out = tmp_path / "cs.json"
+    _run(str(BENCH / "crossscript_search.py"), "--limit", "2", "--out", str(out))
+    results = json.loads(out.read_text())
+    assert results["places"]["pairs"] > 0 and results["people"]["pairs"] > 0
+    assert 0 <= results["people"]["archive_recall_at_20"] <= 1
+
+
+def test_crossscript_key_bench_runs():
+    assert "recall" in _run(str(BENCH / "crossscript.py")).stdout.lower()
+
+
+def test_transcription_cpu_bench_runs(tmp_path: Path):
+    out = tmp_path / "tx.json"
+    _run(str(BENCH / "transcription_cpu.py"), "--seconds", "6", "--quick", "--out", str(out))
+    (row,) = json.loads(out.read_text())
+    assert row["audio_seconds"] == 6.0 and row["peak_rss_mib"] > 0
