@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Prefetch
@@ -99,11 +100,14 @@ def _gazetteer_places(text: str, language: str) -> set[str]:
     return {hit[0] for hit in gazetteer.find_places_in_text(text, language=language)}
 
 
-def _gazetteer_keys(place_id: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _gazetteer_keys(place_id: str) -> frozenset[str]:
+    """Keys of every alias of a gazetteer place. Cached: the gazetteer is loaded once per
+    process and the same places are spotted in segment after segment."""
     keys: set[str] = set()
     for alias in gazetteer.aliases(place_id):
         keys |= folding.name_keys(alias)
-    return keys
+    return frozenset(keys)
 
 
 def testimony_document(testimony: Testimony) -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ __all__ = [
     "name_keys",
     "token_keys",
     "uyghur_arabic_to_latin",
+    "word_spans",
 ]
 
 Script = Literal["cyrl", "latn", "arab", "hani", "mixed"]
@@ -440,6 +441,15 @@ def iter_words(text: str) -> Iterator[Word]:
         yield Word(m.group(), m.start(), m.end())
 
 
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """The words of ``text`` as (surface, start, end), the same words as ``iter_words``.
+
+    Plain tuples for hot loops (spotting places in every segment at reindex time): building
+    a frozen ``Word`` per word costs more than the regex that finds it.
+    """
+    return [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+
+
 # --------------------------------------------------------------------------------------------
 # Script-specific transliteration to broad Latin
 # --------------------------------------------------------------------------------------------
@@ -622,6 +632,19 @@ def _token_keys(token: str) -> tuple[str, str, frozenset[str]]:
     return primary, full, frozenset(keys)
 
 
+@lru_cache(maxsize=262144)
+def _key_options(word: str) -> tuple[str, ...]:
+    """Keys of one word, primary first then the alternatives sorted; () without letters.
+
+    ``fold_text`` and ``name_keys`` need this ordered list for every word of every segment,
+    and words repeat a lot across segments, so it is built once per distinct word.
+    """
+    primary, _, keys = _token_keys(word)
+    if not primary:
+        return ()
+    return (primary, *sorted(keys - {primary}))
+
+
 def fold_token(token: str, *, strip_patronymic: bool = True) -> str:
     """Fold one word in any script to its primary skeleton key (lowercase ASCII).
 
@@ -650,11 +673,13 @@ def fold_text(text: str, *, dedupe: bool = False, alternatives: bool = True) -> 
     """
     out: list[str] = []
     seen: set[str] = set()
-    for word in iter_words(text):
-        primary, _, keys = _token_keys(word.surface)
-        if not primary:
+    # findall gives the same words as iter_words without building Word objects (hot path).
+    for word in _WORD_RE.findall(text):
+        candidates = _key_options(word)
+        if not candidates:
             continue
-        candidates = [primary, *sorted(keys - {primary})] if alternatives else [primary]
+        if not alternatives:
+            candidates = candidates[:1]
         for key in candidates:
             if dedupe:
                 if key in seen:
@@ -680,10 +705,9 @@ def name_keys(name: str, *, limit: int = 16) -> set[str]:
     sorted keys). ``limit`` bounds the number of combinations.
     """
     combos: list[str] = [""]
-    for word in iter_words(name):
-        primary, _, keys = _token_keys(word.surface)
-        if not primary:
+    for word in _WORD_RE.findall(name):
+        options = _key_options(word)
+        if not options:
             continue
-        options = [primary, *sorted(keys - {primary})]
         combos = [f"{c} {k}".strip() for c in combos for k in options][:limit]
     return {c for c in combos if c}

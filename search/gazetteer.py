@@ -7,11 +7,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from search.folding import detect_script, fold_token, iter_words
+from search.folding import detect_script, fold_token, iter_words, word_spans
 
 __all__ = [
     "DATA_FILE",
@@ -125,6 +124,13 @@ class _Gazetteer:
     text_keys: dict[str, tuple[str, ...]]  # alias key -> place ids, for spotting mentions
     hanzi: tuple[tuple[str, str], ...]  # (Chinese alias, place id), longest first
     max_words: int
+    # Every prefix of 3 or more letters of a text_keys key. A word group can only match an
+    # alias (exactly or inflected, see _match_key) if its key starts with one of these, so
+    # find_places_in_text rules most words out with one set look-up.
+    key_prefixes: frozenset[str]
+    # First character of a Chinese alias -> indexes into `hanzi`, so that only the aliases
+    # that can occur in a text are searched for.
+    hanzi_by_first: dict[str, tuple[int, ...]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,12 +249,17 @@ def parse(data: Any) -> _Gazetteer:
                     text_ids.append(place.id)
                 max_words = max(max_words, sum(1 for _ in iter_words(alias)))
     hanzi.sort(key=lambda item: -len(item[0]))
+    hanzi_by_first: dict[str, list[int]] = {}
+    for index, (alias, _) in enumerate(hanzi):
+        hanzi_by_first.setdefault(alias[0], []).append(index)
     return _Gazetteer(
         places=places,
         by_key={k: tuple(v) for k, v in by_key.items()},
         text_keys={k: tuple(v) for k, v in text_keys.items()},
         hanzi=tuple(hanzi),
         max_words=max_words,
+        key_prefixes=frozenset(k[:n] for k in text_keys for n in range(3, len(k) + 1)),
+        hanzi_by_first={c: tuple(v) for c, v in hanzi_by_first.items()},
     )
 
 
@@ -345,6 +356,15 @@ def _match_key(key: str, language: str | None, min_cut: int = 0) -> tuple[str, .
 _JOINER = re.compile(r"^[\s\-‐‑–]*$")
 
 
+@lru_cache(maxsize=262144)
+def _text_word(surface: str) -> tuple[bool, str]:
+    """(is a Chinese word, lookup key) of one word of running text.
+
+    Cached because the same words come back in segment after segment at reindex time.
+    """
+    return detect_script(surface) == "hani", fold_token(surface, strip_patronymic=False)
+
+
 def find_places_in_text(text: str, language: str | None = None) -> list[tuple[str, int, int, str]]:
     """Mentions of gazetteer places in ``text``: (place id, start, end, surface).
 
@@ -357,8 +377,11 @@ def find_places_in_text(text: str, language: str | None = None) -> list[tuple[st
     hits: list[tuple[str, int, int, str]] = []
     taken: list[tuple[int, int]] = []
 
-    has_hanzi = detect_script(text) in ("hani", "mixed")
-    for alias, place_id in gaz.hanzi if has_hanzi else ():
+    # Chinese aliases, longest first. An alias whose first character is not in the text
+    # cannot be found in it, so only the others are searched for (same order as `hanzi`).
+    by_first = gaz.hanzi_by_first
+    order = sorted(i for ch in set(text) if ch in by_first for i in by_first[ch])
+    for alias, place_id in (gaz.hanzi[i] for i in order):
         start = text.find(alias)
         while start != -1:
             end = start + len(alias)
@@ -368,23 +391,59 @@ def find_places_in_text(text: str, language: str | None = None) -> list[tuple[st
                 hits.append((place_id, start, end, alias))
             start = text.find(alias, end)
 
-    words = [w for w in iter_words(text) if detect_script(w.surface) != "hani"]
-    keys = [fold_token(w.surface, strip_patronymic=False) for w in words]
+    # Words in other scripts, with their keys joined into one string: the key of words
+    # i..j-1 is joined[offsets[i]:offsets[j]], so groups of words cost no joins.
+    starts: list[int] = []
+    ends: list[int] = []
+    offsets = [0]
+    keys: list[str] = []
+    surfaces: list[str] = []
+    for surface, start, end in word_spans(text):
+        is_hanzi, key = _text_word(surface)
+        if is_hanzi:
+            continue
+        starts.append(start)
+        ends.append(end)
+        surfaces.append(surface)
+        keys.append(key)
+        offsets.append(offsets[-1] + len(key))
+    joined = "".join(keys)
+    prefixes = gaz.key_prefixes
+    joins: dict[int, bool] = {}  # gap after word g -> only joiners between g and g + 1
+
+    def joined_up(g: int) -> bool:
+        if g not in joins:
+            joins[g] = _JOINER.match(text[ends[g] : starts[g + 1]]) is not None
+        return joins[g]
+
+    count = len(keys)
     i = 0
-    while i < len(words):
+    while i < count:
+        base = offsets[i]
+        # Group sizes worth a look-up. Any match of the key of n words (exact or inflected,
+        # with min_cut = length of the first n - 1 keys) starts with its first
+        # max(3, min_cut) letters, so a group whose key does not start with an alias
+        # prefix is skipped; once the first n - 1 keys (3+ letters) are no alias prefix,
+        # no longer group can be one either.
+        sizes: list[int] = []
+        for n in range(1, min(gaz.max_words, count - i) + 1):
+            min_cut = offsets[i + n - 1] - base
+            if offsets[i + n] - base < 3:
+                continue
+            if joined[base : base + max(3, min_cut)] in prefixes:
+                sizes.append(n)
+            elif min_cut >= 3:
+                break
         matched = False
-        for n in range(min(gaz.max_words, len(words) - i), 0, -1):
-            group = words[i : i + n]
-            if any(not _JOINER.match(text[a.end : b.start]) for a, b in pairwise(group)):
+        for n in reversed(sizes):  # longest name first
+            if not all(joined_up(g) for g in range(i, i + n - 1)):
                 continue
-            key = "".join(keys[i : i + n])
-            if len(key) < 3:
-                continue
-            ids = _match_key(key, language, len("".join(keys[i : i + n - 1])))
-            if ids and n == 1 and group[0].surface.lower() in TEXT_STOP_WORDS:
+            key = joined[base : offsets[i + n]]
+            ids = _match_key(key, language, offsets[i + n - 1] - base)
+            if ids and n == 1 and surfaces[i].lower() in TEXT_STOP_WORDS:
                 ids = ()
             if ids:
-                start, end = group[0].start, group[-1].end
+                start, end = starts[i], ends[i + n - 1]
                 hits.extend((pid, start, end, text[start:end]) for pid in ids)
                 i += n
                 matched = True

@@ -14,6 +14,7 @@ from search.folding import (
     name_keys,
     token_keys,
     uyghur_arabic_to_latin,
+    word_spans,
 )
 
 SAME_PERSON_NAME = [
@@ -174,6 +175,12 @@ def test_iter_words_gives_offsets_and_keeps_uly_apostrophes() -> None:
     words = list(iter_words(text))
     assert [w.surface for w in words] == ["Mes'ul", "Боро", "Тала", "伊宁市"]
     assert all(text[w.start : w.end] == w.surface for w in words)
+
+
+def test_word_spans_are_the_words_of_iter_words_as_tuples() -> None:
+    text = "Mes'ul — Боро-Тала, 伊宁市! ئابدۇرېھىم 2024"
+    assert word_spans(text) == [(w.surface, w.start, w.end) for w in iter_words(text)]
+    assert word_spans("") == [] and word_spans("12 — !") == []
 
 
 def test_folding_is_deterministic() -> None:
