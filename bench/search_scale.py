@@ -26,16 +26,41 @@ FIRST += ["Erlan", "Nurlan", "Aigul", "Bakhyt", "Kairat", "Gulnar", "Askar", "Zh
 FIRST += ["ئابدۇرېھىم", "گۈلنار", "مەمەت", "تۇرسۇن", "ئەخمەت"]
 LAST = ["Қабыл", "Серікбай", "Оразов", "Kabyl", "Serikbay", "Orazov", "قادىر", "ئىمىن"]
 FILLER = {
-    "kk": "менің туысым ұсталды содан бері хабар жоқ біз іздеп жүрміз".split(),
-    "ru": "моего брата забрали с тех пор мы ничего не знаем о нём".split(),
-    "ug": "مېنىڭ ئاكام تۇتۇلدى شۇنىڭدىن بېرى خەۋەر يوق".split(),
-    "en": "my brother was taken since then we know nothing about him".split(),
+    "kk": ["менің", "туысым", "ұсталды", "содан", "бері", "хабар", "жоқ", "біз", "іздеп", "жүрміз"],
+    "ru": [
+        "моего",
+        "брата",
+        "забрали",
+        "с",
+        "тех",
+        "пор",
+        "мы",
+        "ничего",
+        "не",
+        "знаем",
+        "о",
+        "нём",
+    ],
+    "ug": ["مېنىڭ", "ئاكام", "تۇتۇلدى", "شۇنىڭدىن", "بېرى", "خەۋەر", "يوق"],
+    "en": [
+        "my",
+        "brother",
+        "was",
+        "taken",
+        "since",
+        "then",
+        "we",
+        "know",
+        "nothing",
+        "about",
+        "him",
+    ],
 }
 
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def generate(n_segments: int, seed: int) -> None:
@@ -72,8 +97,12 @@ def generate(n_segments: int, seed: int) -> None:
                 )
                 segments.append(
                     Segment(
-                        transcript=transcript, index=i, start=i * 5.0, end=i * 5.0 + 4.5,
-                        text=text, translation="my brother was taken in the place named",
+                        transcript=transcript,
+                        index=i,
+                        start=i * 5.0,
+                        end=i * 5.0 + 4.5,
+                        text=text,
+                        translation="my brother was taken in the place named",
                     )
                 )
         Segment.objects.bulk_create(segments, batch_size=5000)
@@ -106,11 +135,16 @@ def main() -> None:
         counts = sync.reindex()
         results["reindex_seconds"] = round(time.perf_counter() - started, 1)
         results["indexed"] = counts
-        du = subprocess.run(["du", "-sm", str(meili.log_path.parent / "data.ms")],
-                            capture_output=True, text=True, check=True)
+        du = subprocess.run(
+            ["du", "-sm", str(meili.log_path.parent / "data.ms")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         results["index_size_mib"] = int(du.stdout.split()[0])
-        print(f"  reindex {results['reindex_seconds']} s, {results['index_size_mib']} MiB",
-              flush=True)
+        print(
+            f"  reindex {results['reindex_seconds']} s, {results['index_size_mib']} MiB", flush=True
+        )
 
         browser = Client(HTTP_HOST="127.0.0.1")
         captured: list[tuple[list, dict]] = []
@@ -134,11 +168,17 @@ def main() -> None:
             real_multi(sent_queries, federation)
             direct.append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
-            client.search(uid, q, {
-                "filter": f'language = "{params["language"]}"',
-                "attributesToHighlight": ["text"], "attributesToCrop": ["text"],
-                "cropLength": query.CROP_LENGTH, "limit": 20,
-            })
+            client.search(
+                uid,
+                q,
+                {
+                    "filter": f'language = "{params["language"]}"',
+                    "attributesToHighlight": ["text"],
+                    "attributesToCrop": ["text"],
+                    "cropLength": query.CROP_LENGTH,
+                    "limit": 20,
+                },
+            )
             plain.append((time.perf_counter() - t0) * 1000)
         client.multi_search = real_multi  # type: ignore[assignment]
         for name, values in (("api", api), ("direct_federated", direct), ("plain", plain)):

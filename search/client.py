@@ -50,6 +50,7 @@ INDEX_SETTINGS: dict[str, dict[str, Any]] = {
             "person_names",
             "place_names",
             "gazetteer_places",
+            "testimony_places",
         ],
         "sortableAttributes": ["start", "year", "testimony"],
         "faceting": {"maxValuesPerFacet": 200, "sortFacetValuesBy": {"*": "count"}},

@@ -88,6 +88,7 @@ def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
                 "person_status": sorted({p.status for p, _ in people}),
                 "places": [p.pk for p, _ in places],
                 "gazetteer_places": sorted(gazetteer_places),
+                "testimony_places": sorted({p.gazetteer_id for p, _ in places if p.gazetteer_id}),
                 "place_names": [p.name for p, _ in places],
                 "year": year,
                 "needs_review": bool(segment.flags),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from search import gazetteer
 from search.query import SearchParams
 from testimonies.importing import EXTERNAL_ID
 from testimonies.languages import LANGUAGE_CHOICES
@@ -14,7 +15,11 @@ MAX_QUERY = 200
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=MAX_QUERY, strip=True)
     language = forms.ChoiceField(required=False, choices=[("", "any"), *LANGUAGE_CHOICES])
-    place = forms.IntegerField(required=False, min_value=1)
+    place = forms.CharField(
+        required=False,
+        max_length=100,
+        help_text="A place id, or a place name in any script (Ghulja, Құлжа, 伊宁…).",
+    )
     person = forms.IntegerField(required=False, min_value=1)
     year_from = forms.IntegerField(required=False, min_value=1900, max_value=2100)
     year_to = forms.IntegerField(required=False, min_value=1900, max_value=2100)
@@ -26,6 +31,19 @@ class SearchForm(forms.Form):
         value: str = self.cleaned_data.get("q") or ""
         # Control characters have no place in a query and could confuse highlighting.
         return "".join(ch for ch in value if ch.isprintable())
+
+    def clean_place(self) -> int | tuple[str, ...] | None:
+        value = (self.cleaned_data.get("place") or "").strip()
+        if not value:
+            return None
+        if value.isdigit():
+            return int(value)
+        ids = tuple(gazetteer.expand_query_places(value))
+        if not ids:
+            raise forms.ValidationError(
+                f"{value!r} is not a place in the gazetteer; try another spelling or a place id."
+            )
+        return ids
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -39,7 +57,8 @@ class SearchForm(forms.Form):
         return SearchParams(
             q=data.get("q") or "",
             language=data.get("language") or None,
-            place=data.get("place"),
+            place=place if isinstance(place := data.get("place"), int) else None,
+            place_ids=place if isinstance(place, tuple) else (),
             person=data.get("person"),
             year_from=data.get("year_from"),
             year_to=data.get("year_to"),

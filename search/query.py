@@ -22,6 +22,7 @@ class SearchParams:
     q: str = ""
     language: str | None = None
     place: int | None = None
+    place_ids: tuple[str, ...] = ()
     person: int | None = None
     year_from: int | None = None
     year_to: int | None = None
@@ -68,6 +69,9 @@ def build_filter(params: SearchParams) -> list[str]:
         filters.append(f"testimony = {_quote(params.testimony)}")
     if params.place is not None:
         filters.append(f"places = {int(params.place)}")
+    if params.place_ids:
+        quoted = ", ".join(_quote(p) for p in params.place_ids)
+        filters.append(f"gazetteer_places IN [{quoted}] OR testimony_places IN [{quoted}]")
     if params.person is not None:
         filters.append(f"people = {int(params.person)}")
     if params.year_from is not None:

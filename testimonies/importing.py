@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from search import folding
+from search import folding, gazetteer
 
 from .dates import format_partial, parse_partial
 from .languages import LANGUAGES
@@ -422,16 +422,31 @@ def _upsert_person(data: dict[str, Any]) -> Person:
     return person
 
 
+def _gazetteer_id(names: list[str]) -> str | None:
+    """The gazetteer place most of these names point to, if one stands out."""
+    votes: dict[str, int] = {}
+    for name in names:
+        for place in gazetteer.lookup(name):
+            votes[place.id] = votes.get(place.id, 0) + 1
+    ranked = sorted(votes.items(), key=lambda item: -item[1])
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return None
+
+
 def _upsert_place(data: dict[str, Any]) -> Place:
     names = _names(data, "")
     place = None
-    if data.get("gazetteer_id"):
-        place = Place.objects.filter(gazetteer_id=data["gazetteer_id"]).first()
+    gazetteer_id = data.get("gazetteer_id") or _gazetteer_id(names)
+    if gazetteer_id:
+        place = Place.objects.filter(gazetteer_id=gazetteer_id).first()
     if place is None:
         alias = PlaceAlias.objects.filter(name__in=names).select_related("place").first()
         place = alias.place if alias else Place.objects.filter(name__in=names).first()
     if place is None:
-        place = Place(name=names[0], gazetteer_id=data.get("gazetteer_id") or None)
+        place = Place(name=names[0])
+    if gazetteer_id and not place.gazetteer_id:
+        place.gazetteer_id = gazetteer_id
     for attr in ("type", "latitude", "longitude"):
         if attr in data:
             setattr(place, attr, data[attr])

@@ -74,3 +74,12 @@ def test_the_search_page_shows_the_same_hits_escaped(api: Client):
     assert "/t/kk-1/?t=0" in page
     hostile = api.get("/", {"q": "<img src=x onerror=alert(1)>"}).content.decode()
     assert "<img src=x" not in hostile
+
+
+def test_a_place_filter_takes_a_name_in_any_script(api: Client):
+    for name in ("Ghulja", "Кульджа", "伊宁", "غۇلجا"):
+        body = api.get("/api/v1/search", {"q": "", "place": name}).json()
+        assert {h["testimony"] for h in body["hits"]} == {"kk-1", "kk-2"}, name
+    assert api.get("/api/v1/search", {"q": "", "place": "Kashgar"}).json()["hits"] == []
+    unknown = api.get("/api/v1/search", {"place": "Atlantis"})
+    assert unknown.status_code == 400 and "gazetteer" in unknown.json()["errors"]["place"][0]
