@@ -40,5 +40,11 @@ pytest: setup $(ENGINES_STAMP)
 
 test: lint typecheck pytest
 
+bench: setup $(ENGINES_STAMP)
+	$(BIN)/python bench/crossscript_search.py
+	$(BIN)/python bench/documents_speed.py
+	$(BIN)/python bench/transcription_cpu.py --seconds 180
+	$(BIN)/python bench/search_scale.py --segments 1000000
+
 clean:
 	rm -rf $(VENV) node_modules var
