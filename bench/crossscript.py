@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from search import gazetteer
 from search.folding import detect_script, fold_query, fold_text
 
-DEV_SET = Path("/work/shared/data/crossscript-dev.json")
+DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "crossscript-dev.json"
 
 
 def spellings(entity: dict[str, dict[str, list[str]]]) -> list[tuple[str, str]]:

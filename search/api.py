@@ -30,7 +30,7 @@ class SearchAPIView(APIView):
         hits = []
         for hit in result.hits:
             page = reverse("testimony", args=[hit.testimony])
-            hits.append({**hit.as_dict(), "url": f"{page}?t={int(hit.start)}"})
+            hits.append({**hit.as_dict(), "url": f"{page}?t={hit.start:g}"})
         return Response(
             {
                 "hits": hits,

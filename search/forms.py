@@ -8,6 +8,7 @@ from search import gazetteer
 from search.query import SearchParams
 from testimonies.importing import EXTERNAL_ID
 from testimonies.languages import LANGUAGE_CHOICES
+from testimonies.models import Person
 
 MAX_QUERY = 200
 
@@ -24,6 +25,7 @@ class SearchForm(forms.Form):
     year_from = forms.IntegerField(required=False, min_value=1900, max_value=2100)
     year_to = forms.IntegerField(required=False, min_value=1900, max_value=2100)
     testimony = forms.RegexField(required=False, regex=EXTERNAL_ID)
+    status = forms.ChoiceField(required=False, choices=[("", "any"), *Person.Status.choices])
     limit = forms.IntegerField(required=False, min_value=1, max_value=100)
     offset = forms.IntegerField(required=False, min_value=0, max_value=99_900)
 
@@ -63,6 +65,7 @@ class SearchForm(forms.Form):
             year_from=data.get("year_from"),
             year_to=data.get("year_to"),
             testimony=data.get("testimony") or None,
+            status=data.get("status") or None,
             limit=data.get("limit") or 20,
             offset=data.get("offset") or 0,
         )

@@ -14,7 +14,7 @@ from testimonies.models import Visibility
 # be HTML-escaped first and the tags turned into <mark> afterwards (no markup injection).
 PRE, POST = "\ue000", "\ue001"
 CROP_LENGTH = 24
-FACETS = ["language", "year", "place_names", "person_names", "person_status"]
+FACETS = ["language", "year", "places", "person_status"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class SearchParams:
     year_from: int | None = None
     year_to: int | None = None
     testimony: str | None = None
+    status: str | None = None
     limit: int = 20
     offset: int = 0
 
@@ -74,6 +75,8 @@ def build_filter(params: SearchParams) -> list[str]:
         filters.append(f"gazetteer_places IN [{quoted}] OR testimony_places IN [{quoted}]")
     if params.person is not None:
         filters.append(f"people = {int(params.person)}")
+    if params.status:
+        filters.append(f"person_status = {_quote(params.status)}")
     if params.year_from is not None:
         filters.append(f"year >= {int(params.year_from)}")
     if params.year_to is not None:

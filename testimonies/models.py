@@ -20,6 +20,12 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", "Public"
 
 
+class TestimonyQuerySet(models.QuerySet["Testimony"]):
+    def public(self) -> TestimonyQuerySet:
+        """What anonymous visitors may see: public testimonies only."""
+        return self.filter(visibility=Visibility.PUBLIC)
+
+
 class Testimony(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -66,6 +72,8 @@ class Testimony(models.Model):
     processing_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TestimonyQuerySet.as_manager()
 
     class Meta:
         ordering = ["external_id"]

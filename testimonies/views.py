@@ -1,21 +1,147 @@
-"""Public pages for testimonies; drafts and restricted testimonies are never shown."""
+"""Public pages: testimony, person, place; subtitles and transcript downloads. Public only."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+import io
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
-from .models import Testimony, Visibility
+from search.client import SearchError
+from search.query import SearchParams, search_segments
+from transcription.engine.writers import write
+from transcription.pipeline import load_result
+
+from .models import Event, MediaAsset, Person, Place, Segment, Testimony, Transcript
+
+DOWNLOADS = {
+    "vtt": "text/vtt; charset=utf-8",
+    "srt": "application/x-subrip; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+    "json": "application/json",
+}
 
 
-def testimony_page(request: HttpRequest, external_id: str) -> HttpResponse:
-    testimony = get_object_or_404(
-        Testimony.objects.prefetch_related("people__names", "places__aliases", "transcripts"),
+def _public_testimony(external_id: str) -> Testimony:
+    return get_object_or_404(
+        Testimony.objects.public().prefetch_related(
+            "people__names", "places__aliases", "transcripts", "media"
+        ),
         external_id=external_id,
-        visibility=Visibility.PUBLIC,
     )
+
+
+def _start_time(request: HttpRequest) -> float | None:
+    """?t=SECONDS from a search result; anything else is ignored, not an error."""
+    try:
+        value = float(request.GET.get("t", ""))
+    except ValueError:
+        return None
+    return value if 0 <= value < 10 * 24 * 3600 else None
+
+
+def _playable(testimony: Testimony) -> MediaAsset | None:
+    assets = sorted(testimony.media.all(), key=lambda a: (a.kind != "original", a.pk))
+    return assets[0] if assets else None
+
+
+@require_safe
+def testimony_page(request: HttpRequest, external_id: str) -> HttpResponse:
+    testimony = _public_testimony(external_id)
     transcript = testimony.current_transcript()
-    segments = list(transcript.segments.all()) if transcript else []
+    segments: list[Segment] = list(transcript.segments.all()) if transcript else []
+    start = _start_time(request)
+    current = None
+    if start is not None:
+        current = next((s for s in segments if s.start <= start < s.end), None) or next(
+            (s for s in segments if s.start >= start), None
+        )
+    asset = _playable(testimony)
+    is_video = bool(asset and (asset.video_codec or (asset.content_type or "").startswith("video")))
+    events = Event.objects.filter(testimony=testimony).select_related("person", "place")
     return render(
         request,
         "testimonies/testimony.html",
-        {"testimony": testimony, "transcript": transcript, "segments": segments},
+        {
+            "testimony": testimony,
+            "transcript": transcript,
+            "segments": segments,
+            "current": current,
+            "start": current.start if current else start,
+            "asset": asset,
+            "is_video": is_video,
+            "events": events,
+            "downloads": list(DOWNLOADS),
+        },
     )
+
+
+def _transcript_or_404(external_id: str) -> Transcript:
+    transcript = _public_testimony(external_id).current_transcript()
+    if transcript is None:
+        raise Http404("This testimony has no transcript yet.")
+    return transcript
+
+
+@require_safe
+def subtitles(request: HttpRequest, external_id: str, track: str) -> HttpResponse:
+    """WebVTT for the <track> elements: the original ("original") or English ("en")."""
+    if track not in ("original", "en"):
+        raise Http404("No such subtitle track.")
+    out = io.StringIO()
+    write(load_result(_transcript_or_404(external_id)), "vtt", out, translated=track == "en")
+    return HttpResponse(out.getvalue(), content_type=DOWNLOADS["vtt"])
+
+
+@require_safe
+def transcript_download(request: HttpRequest, external_id: str, fmt: str) -> HttpResponse:
+    if fmt not in DOWNLOADS:
+        raise Http404("Unknown transcript format.")
+    out = io.StringIO()
+    english = request.GET.get("lang") == "en"
+    write(load_result(_transcript_or_404(external_id)), fmt, out, translated=english)
+    response = HttpResponse(out.getvalue(), content_type=DOWNLOADS[fmt])
+    suffix = "-en" if english else ""
+    response["Content-Disposition"] = f'attachment; filename="{external_id}{suffix}.{fmt}"'
+    return response
+
+
+@require_safe
+def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(
+        Person.objects.prefetch_related(
+            "names",
+            Prefetch("testimonies", queryset=Testimony.objects.public(), to_attr="public"),
+        ),
+        pk=person_id,
+    )
+    if not person.public:  # type: ignore[attr-defined]
+        raise Http404("No public testimony names this person.")
+    events = Event.objects.filter(person=person, testimony__visibility="public").select_related(
+        "place", "testimony", "segment"
+    )
+    # The moments where the name is said, found the way a relative's search finds them.
+    try:
+        moments = search_segments(SearchParams(q=person.primary_name, person=person.pk, limit=50))
+    except SearchError:
+        moments = None
+    return render(
+        request,
+        "testimonies/person.html",
+        {"person": person, "events": events, "moments": moments},
+    )
+
+
+@require_safe
+def place_page(request: HttpRequest, place_id: int) -> HttpResponse:
+    place = get_object_or_404(
+        Place.objects.select_related("parent").prefetch_related(
+            "aliases",
+            Prefetch("testimonies", queryset=Testimony.objects.public(), to_attr="public"),
+            "children",
+        ),
+        pk=place_id,
+    )
+    return render(request, "testimonies/place.html", {"place": place})

@@ -19,16 +19,28 @@ def _run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     return result
 
 
+TINY_SET = {
+    "places": [
+        {"id": "ghulja", "variants": {"en": ["Ghulja", "Yining"], "kk": ["Құлжа"], "zh": ["伊宁"]}}
+    ],
+    "people": [{"id": "p1", "variants": {"kk": ["Ерлан Қабыл"], "en": ["Erlan Kabyl"]}}],
+}
+
+
 def test_crossscript_search_bench_runs(tmp_path: Path):
     out = tmp_path / "cs.json"
-    _run(str(BENCH / "crossscript_search.py"), "--limit", "2", "--out", str(out))
+    dataset = tmp_path / "set.json"
+    dataset.write_text(json.dumps(TINY_SET, ensure_ascii=False), encoding="utf-8")
+    _run(str(BENCH / "crossscript_search.py"), str(dataset), "--out", str(out))
     results = json.loads(out.read_text())
     assert results["places"]["pairs"] > 0 and results["people"]["pairs"] > 0
     assert 0 <= results["people"]["archive_recall_at_20"] <= 1
 
 
-def test_crossscript_key_bench_runs():
-    assert "recall" in _run(str(BENCH / "crossscript.py")).stdout.lower()
+def test_crossscript_key_bench_runs(tmp_path: Path):
+    dataset = tmp_path / "set.json"
+    dataset.write_text(json.dumps(TINY_SET, ensure_ascii=False), encoding="utf-8")
+    assert "recall" in _run(str(BENCH / "crossscript.py"), str(dataset)).stdout.lower()
 
 
 def test_transcription_cpu_bench_runs(tmp_path: Path):

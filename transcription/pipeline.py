@@ -15,7 +15,8 @@ from testimonies.models import MediaAsset, Segment, Testimony, Transcript
 from transcription.engine.bilingual import transcribe_bilingual
 from transcription.engine.engines import Engine, FasterWhisperEngine, OpenAIWhisperEngine
 from transcription.engine.errors import EngineError
-from transcription.engine.schema import TranscriptionResult
+from transcription.engine.schema import Segment as EngineSegment
+from transcription.engine.schema import TranscriptionResult, Word
 
 log = logging.getLogger(__name__)
 IMPORT_ENGINE = "import"
@@ -163,6 +164,36 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
         )
         schedule_sync(testimony.pk)
     return transcript
+
+
+def load_result(transcript: Transcript) -> TranscriptionResult:
+    """A stored transcript as the engine's result, for the writers (VTT, SRT, TXT, JSON)."""
+    segments = [
+        EngineSegment(
+            start=s.start,
+            end=s.end,
+            text=s.text,
+            words=[Word.from_dict(w) for w in s.words or []],
+            avg_logprob=s.avg_logprob or 0.0,
+            no_speech_prob=s.no_speech_prob or 0.0,
+            compression_ratio=s.compression_ratio or 0.0,
+            flags=list(s.flags or []),
+            translation=s.translation,
+        )
+        for s in transcript.segments.all()
+    ]
+    return TranscriptionResult(
+        language=transcript.language,
+        language_source=transcript.language_source,  # type: ignore[arg-type]
+        language_probability=1.0,
+        task="transcribe",
+        engine=transcript.engine,
+        model=transcript.model,
+        duration=segments[-1].end if segments else 0.0,
+        segments=segments,
+        needs_review=transcript.needs_review,
+        review_reasons=list(transcript.review_reasons or []),
+    )
 
 
 def mark_failed(testimony_id: int, message: str) -> None:

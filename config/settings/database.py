@@ -1,6 +1,7 @@
 """Database: SQLite under var/ on one machine, PostgreSQL through DATABASE_URL."""
 
 import os
+from pathlib import Path
 from typing import Any
 
 import dj_database_url
@@ -30,4 +31,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["CONN_MAX_AGE"] = 0
     # A file, not memory, so worker processes in end-to-end tests see the test data.
     _db["TEST"] = {"NAME": str(VAR_DIR / "test-archive.sqlite3")}
+    # A fresh clone has no var/ yet; SQLite cannot create the folder itself.
+    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": _db}
