@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import process
-from rapidfuzz.distance import Indel, JaroWinkler
+from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
 
 from search.folding import fold_text, fold_token, iter_words, token_keys
 from search.gazetteer import expand_query_places
@@ -28,15 +28,23 @@ __all__ = [
 # (bench/matching.py) for what they give.
 # --------------------------------------------------------------------------------------------
 
-# Vocabulary keys at least this Jaro-Winkler-similar to a query key share its block. Low
-# enough for cross-script drift (kabl ~ kabil, tursin ~ tursun), the scoring sorts out the rest.
-BLOCK_SIMILARITY = 0.88
+# Vocabulary keys within a few edits of a query key share its block: enough for cross-script
+# drift and typos (kabl ~ kabil, tursin ~ tursun, galim ~ halim); scoring sorts out the rest.
+# Edit distance rather than Jaro-Winkler, whose prefix bonus would put every longer word
+# starting alike (arlan ~ arlanomar, an unsegmented Chinese name) in the block.
+
+
+def _max_edits(key: str) -> int:
+    return 1 if len(key) <= 5 else 2 if len(key) <= 9 else 3
+
+
 # At most this many fuzzy neighbours per query key, so that a short key cannot pull in half
 # the vocabulary.
 MAX_NEIGHBOURS = 12
 # A single-word query this long may be a whole name written without spaces (Chinese without
 # the middle dot: 赛力克波拉提), so it is also compared with joined names.
 MIN_JOINED_LENGTH = 6
+
 # Token pairs below this similarity are different words, not variants of one.
 MIN_PAIR_SIMILARITY = 0.6
 # Weight of a word one side has and the other lacks, relative to a matched word: extra words
@@ -261,18 +269,6 @@ def _best_key_similarity(a: Iterable[str], b: Iterable[str]) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def _bucket(key: str) -> str:
-    """Neighbour search only looks among keys starting alike. Vowels are one bucket (the
-    first vowel varies across scripts: Omer/Ömer/Umar), h and k another (Kazakh қ is х in
-    Russian and h in Chinese readings)."""
-    first = key[0]
-    if first in "aeiou":
-        return "a"
-    if first in "hk":
-        return "k"
-    return first
-
-
 @dataclass(slots=True)
 class _Candidate:
     id: int
@@ -298,8 +294,8 @@ class MatchIndex:
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._single_word: set[int] = set()
         self._joined: dict[str, list[int]] = defaultdict(list)
-        self._buckets: dict[str, list[str]] = {}
-        self._joined_buckets: dict[str, list[str]] = {}
+        self._vocabulary: list[str] = []
+        self._joined_vocabulary: list[str] = []
         self._neighbour_cache: dict[tuple[str, bool], tuple[str, ...]] = {}
 
     def __len__(self) -> int:
@@ -361,16 +357,11 @@ class MatchIndex:
         )
 
     def _freeze(self) -> None:
-        for source, target in (
-            (self._postings, self._buckets),
-            (self._joined, self._joined_buckets),
-        ):
-            grouped: dict[str, list[str]] = defaultdict(list)
-            for key in sorted(source):
-                grouped[_bucket(key)].append(key)
-            target.update(grouped)
         self._postings = dict(self._postings)
         self._joined = dict(self._joined)
+        # Sorted, so that neighbour searches (and their ties) do not depend on input order.
+        self._vocabulary = sorted(self._postings)
+        self._joined_vocabulary = sorted(self._joined)
 
     # ---------------------------------------------------------------------------- blocking
 
@@ -381,16 +372,14 @@ class MatchIndex:
         hit = self._neighbour_cache.get(cache_key)
         if hit is not None:
             return hit
-        bucket = (self._joined_buckets if joined else self._buckets).get(_bucket(key), [])
         found = process.extract(
             key,
-            bucket,
-            scorer=JaroWinkler.normalized_similarity,
-            score_cutoff=BLOCK_SIMILARITY,
+            self._joined_vocabulary if joined else self._vocabulary,
+            scorer=Levenshtein.distance,
+            score_cutoff=_max_edits(key),
             limit=MAX_NEIGHBOURS,
         )
-        # Sorted by score then key so that the result does not depend on dict order.
-        result = tuple(k for k, _, _ in sorted(found, key=lambda f: (-f[1], f[0])))
+        result = tuple(k for k, _, _ in sorted(found, key=lambda f: (f[1], f[0])))
         self._neighbour_cache[cache_key] = result
         return result
 
