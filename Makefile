@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 # The second engine (PyTorch) and text MT: only the test suite needs them.
 ENGINES_STAMP := $(VENV)/.engines-installed
 
-.PHONY: setup run test lint typecheck pytest bench clean
+.PHONY: setup run test lint typecheck pytest bench clean browser
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -35,7 +35,14 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy .
 
-pytest: setup $(ENGINES_STAMP)
+# The browser tests drive Debian's Chromium (no browser download); install it if missing.
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests (needs root or sudo)"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -q && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium fonts-noto-core; }
+
+pytest: setup $(ENGINES_STAMP) browser
 	$(BIN)/pytest
 
 test: lint typecheck pytest
