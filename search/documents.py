@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 
 from search import folding, gazetteer
 from testimonies.models import Person, Place, Segment, Testimony, Visibility
+from testimonies.redaction import mask
 
 
 def _person_keys(person: Person) -> set[str]:
@@ -53,19 +54,23 @@ def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
     people: list[tuple[Any, set[str]]] = [(p, _person_keys(p)) for p in testimony.people.all()]
     places: list[tuple[Any, set[str]]] = [(p, _place_keys(p)) for p in testimony.places.all()]
     year = testimony.recorded_on.year if testimony.recorded_on else None
+    title = mask(testimony.title)
     # Each name with the single words that reveal it is said in a segment.
     entities = [(keys, _tokens_of_keys(keys)) for _, keys in people + places]
     documents = []
     segments: Iterable[Segment] = transcript.segments.all()
     for segment in segments:
-        text_keys = folding.fold_text(segment.text)
-        translation_keys = folding.fold_text(segment.translation)
+        # Public documents never hold an identity number, not even as a folded key.
+        text = mask(segment.text)
+        translation = mask(segment.translation)
+        text_keys = folding.fold_text(text)
+        translation_keys = folding.fold_text(translation)
         said = set(text_keys) | set(translation_keys)
         names: set[str] = set()
         for keys, tokens in entities:
             if tokens & said:
                 names |= keys
-        gazetteer_places = _gazetteer_places(segment.text, transcript.language)
+        gazetteer_places = _gazetteer_places(text, transcript.language)
         for place_id in gazetteer_places:
             names |= _gazetteer_keys(place_id)
         documents.append(
@@ -73,14 +78,14 @@ def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
                 "id": segment.pk,
                 "testimony": testimony.external_id,
                 "testimony_pk": testimony.pk,
-                "title": testimony.title,
+                "title": title,
                 "language": transcript.language,
                 "visibility": testimony.visibility,
                 "start": segment.start,
                 "end": segment.end,
                 "index": segment.index,
-                "text": segment.text,
-                "translation": segment.translation,
+                "text": text,
+                "translation": translation,
                 "text_folded": " ".join(text_keys),
                 "names_folded": sorted(names),
                 "people": [p.pk for p, _ in people],
@@ -122,8 +127,8 @@ def testimony_document(testimony: Testimony) -> dict[str, Any] | None:
     return {
         "id": testimony.pk,
         "external_id": testimony.external_id,
-        "title": testimony.title,
-        "description": testimony.description,
+        "title": mask(testimony.title),
+        "description": mask(testimony.description),
         "language": testimony.language,
         "visibility": testimony.visibility,
         "recorded_on": testimony.recorded_display,

@@ -292,7 +292,10 @@ class MatchIndex:
         self._form_tokens: list[tuple[_Token, ...]] = []
         self._form_entries: list[list[int]] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
+        # Forms with one name word (and maybe patronymics): found by one shared word.
         self._single_word: set[int] = set()
+        # Folded explicit father's name -> forms of the candidates with that father.
+        self._father_forms: dict[str, set[int]] = defaultdict(set)
         self._joined: dict[str, list[int]] = defaultdict(list)
         self._vocabulary: list[str] = []
         self._joined_vocabulary: list[str] = []
@@ -342,7 +345,7 @@ class MatchIndex:
                 self._form_entries.append([])
                 for key in {k for tok in tokens for k in tok[0]}:
                     self._postings[key].append(form)
-                if len(tokens) == 1:
+                if sum(not tok[1] for tok in tokens) <= 1:
                     self._single_word.add(form)
                 else:
                     for joined in _joined_forms(tokens):
@@ -351,6 +354,8 @@ class MatchIndex:
             family |= _family_keys(tokens)
         fathers = {fold_token(w.surface) for f in cand.father_names for w in iter_words(f)}
         fathers.discard("")
+        for key in fathers:
+            self._father_forms[key].update(self._form_ids[t] for t in spellings)
         places = frozenset().union(*(_place_keys(p) for p in cand.places if p.strip()))
         self._candidates.append(
             _Candidate(cand.id, cand.birth_year, places, frozenset(fathers), frozenset(family))
@@ -384,20 +389,29 @@ class MatchIndex:
         return result
 
     def _word_block(self, token: _Token) -> set[int]:
-        entries: set[int] = set()
+        forms: set[int] = set()
         for key in token[0]:
             for near in self._neighbours(key):
-                entries.update(self._postings[near])
-        return entries
+                forms.update(self._postings[near])
+        return forms
 
-    def _block(self, tokens: tuple[_Token, ...]) -> set[int]:
-        """Entries worth scoring: sharing (fuzzily) two words with the query, or its only
-        word, or the whole name written as one word on either side."""
+    def _block(self, tokens: tuple[_Token, ...], fathers: set[str]) -> set[int]:
+        """Forms worth scoring: sharing (fuzzily) two words with the query, or its only
+        name word, or the whole name written as one word on either side.
+
+        A patronymic is not a name word here: "Erlan Serikuly" must still find an Erlan
+        whose record names his father Serik, and "Erlan Kabyl" an "Ерлан Серікұлы".
+        """
         blocks = [self._word_block(tok) for tok in tokens]
+        core = [block for block, tok in zip(blocks, tokens, strict=True) if not tok[1]]
         pool: set[int] = set()
         if len(blocks) == 1:
             pool |= blocks[0]
-        else:
+        elif len(core) == 1 and fathers:
+            # Given name + father's name: every holder of the given name is too many, those
+            # whose record names that father are the ones that count.
+            pool |= core[0] & set().union(*(self._father_forms.get(k, ()) for k in fathers))
+        if len(blocks) > 1:
             for a, b in itertools.combinations(blocks, 2):
                 pool |= a & b
             for block in blocks:
@@ -436,7 +450,7 @@ class MatchIndex:
         query_places = _place_keys(row.place) if row.place and row.place.strip() else frozenset()
 
         named_forms: list[tuple[float, int, _NameMatch]] = []
-        for form in self._block(tokens):
+        for form in self._block(tokens, query_fathers):
             named = _match_names(tokens, self._form_tokens[form])
             if named.score > 0.0:
                 named_forms.append((named.score, form, named))

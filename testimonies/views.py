@@ -91,7 +91,12 @@ def subtitles(request: HttpRequest, external_id: str, track: str) -> HttpRespons
     if track not in ("original", "en"):
         raise Http404("No such subtitle track.")
     out = io.StringIO()
-    write(load_result(_transcript_or_404(external_id)), "vtt", out, translated=track == "en")
+    write(
+        load_result(_transcript_or_404(external_id), redact=True),
+        "vtt",
+        out,
+        translated=track == "en",
+    )
     return HttpResponse(out.getvalue(), content_type=DOWNLOADS["vtt"])
 
 
@@ -101,7 +106,7 @@ def transcript_download(request: HttpRequest, external_id: str, fmt: str) -> Htt
         raise Http404("Unknown transcript format.")
     out = io.StringIO()
     english = request.GET.get("lang") == "en"
-    write(load_result(_transcript_or_404(external_id)), fmt, out, translated=english)
+    write(load_result(_transcript_or_404(external_id), redact=True), fmt, out, translated=english)
     response = HttpResponse(out.getvalue(), content_type=DOWNLOADS[fmt])
     suffix = "-en" if english else ""
     response["Content-Disposition"] = f'attachment; filename="{external_id}{suffix}.{fmt}"'

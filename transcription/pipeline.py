@@ -12,6 +12,7 @@ from django.db import transaction
 from config.celery import enqueue_on_commit
 from search.sync import schedule_sync
 from testimonies.models import MediaAsset, Segment, Testimony, Transcript
+from testimonies.redaction import mask
 from transcription.engine.bilingual import transcribe_bilingual
 from transcription.engine.engines import Engine, FasterWhisperEngine, OpenAIWhisperEngine
 from transcription.engine.errors import EngineError
@@ -166,19 +167,24 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
     return transcript
 
 
-def load_result(transcript: Transcript) -> TranscriptionResult:
-    """A stored transcript as the engine's result, for the writers (VTT, SRT, TXT, JSON)."""
+def load_result(transcript: Transcript, *, redact: bool = False) -> TranscriptionResult:
+    """A stored transcript as the engine's result, for the writers (VTT, SRT, TXT, JSON).
+
+    `redact` masks identity numbers, passports and phones: for every public download.
+    """
+    clean = mask if redact else (lambda text: text)
     segments = [
         EngineSegment(
             start=s.start,
             end=s.end,
-            text=s.text,
-            words=[Word.from_dict(w) for w in s.words or []],
+            text=clean(s.text),
+            # Word timings would carry the digits again: public output drops them.
+            words=[] if redact else [Word.from_dict(w) for w in s.words or []],
             avg_logprob=s.avg_logprob or 0.0,
             no_speech_prob=s.no_speech_prob or 0.0,
             compression_ratio=s.compression_ratio or 0.0,
             flags=list(s.flags or []),
-            translation=s.translation,
+            translation=clean(s.translation),
         )
         for s in transcript.segments.all()
     ]
