@@ -1,12 +1,22 @@
-"""URL routes: pages, media, subtitles, the search API, language switching, admin."""
+"""URL routes: pages, media, subtitles, the API and its schema, language switching, admin."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
 from search.api import SearchAPIView
 from search.views import search_page
-from testimonies import views
+from testimonies import api, views
 from testimonies.media import serve_media
+
+router = DefaultRouter(trailing_slash=False)
+router.register("testimonies", api.TestimonyViewSet, basename="testimony")
+router.register("transcripts", api.TranscriptViewSet, basename="transcript")
+router.register("segments", api.SegmentViewSet, basename="segment")
+router.register("people", api.PersonViewSet, basename="person")
+router.register("places", api.PlaceViewSet, basename="place")
+router.register("events", api.EventViewSet, basename="event")
 
 urlpatterns = [
     path("", search_page, name="search"),
@@ -21,6 +31,10 @@ urlpatterns = [
     path("places/<int:place_id>/", views.place_page, name="place"),
     path("media/<int:asset_id>/", serve_media, name="media"),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
+    re_path(r"^api/v1/export\.(?P<fmt>jsonl|csv)$", api.export, name="api-export"),
+    path("api/v1/", include((router.urls, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from rest_framework import status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,9 +15,58 @@ from search.forms import SearchForm
 from search.query import search_segments
 
 
+_HIT_FIELDS = {
+    "testimony": serializers.CharField(help_text="The testimony's external id."),
+    "title": serializers.CharField(),
+    "language": serializers.CharField(),
+    "start": serializers.FloatField(help_text="Seconds."),
+    "end": serializers.FloatField(help_text="Seconds."),
+    "text": serializers.CharField(help_text="The segment in its original script."),
+    "translation": serializers.CharField(help_text="English."),
+    "highlight": serializers.CharField(help_text="Escaped HTML, <mark> around matches."),
+    "highlight_translation": serializers.CharField(),
+    "url": serializers.CharField(help_text="The testimony page at this moment."),
+}
+_RESULT = inline_serializer(
+    "SearchResult",
+    {
+        "hits": inline_serializer("SearchHit", _HIT_FIELDS, many=True),
+        "total": serializers.IntegerField(),
+        "limit": serializers.IntegerField(),
+        "offset": serializers.IntegerField(),
+        "facets": serializers.DictField(
+            child=serializers.DictField(child=serializers.IntegerField())
+        ),
+    },
+)
+_ERRORS = inline_serializer(
+    "SearchErrors",
+    {"errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()))},
+)
+_DETAIL = inline_serializer("SearchUnavailable", {"detail": serializers.CharField()})
+
+
+def _parameters() -> list[OpenApiParameter]:
+    kinds = {"IntegerField": OpenApiTypes.INT}
+    return [
+        OpenApiParameter(
+            name,
+            kinds.get(type(field).__name__, OpenApiTypes.STR),
+            description=str(field.help_text or ""),
+            required=False,
+        )
+        for name, field in SearchForm.base_fields.items()
+    ]
+
+
 class SearchAPIView(APIView):
     """Search public testimony segments; every parameter is validated (400 with reasons)."""
 
+    @extend_schema(
+        parameters=_parameters(),
+        responses={200: _RESULT, 400: _ERRORS, 503: _DETAIL},
+        summary="Moments of public testimonies that name a person, place or words",
+    )
     def get(self, request: Request) -> Response:
         form = SearchForm(request.query_params)
         if not form.is_valid():

@@ -292,7 +292,7 @@ class MatchIndex:
         self._form_tokens: list[tuple[_Token, ...]] = []
         self._form_entries: list[list[int]] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
-        # Forms with one name word (and maybe patronymics): found by one shared word.
+        # Forms of one word: found by one shared word.
         self._single_word: set[int] = set()
         # Folded explicit father's name -> forms of the candidates with that father.
         self._father_forms: dict[str, set[int]] = defaultdict(set)
@@ -345,7 +345,7 @@ class MatchIndex:
                 self._form_entries.append([])
                 for key in {k for tok in tokens for k in tok[0]}:
                     self._postings[key].append(form)
-                if sum(not tok[1] for tok in tokens) <= 1:
+                if len(tokens) == 1:
                     self._single_word.add(form)
                 else:
                     for joined in _joined_forms(tokens):
@@ -399,8 +399,8 @@ class MatchIndex:
         """Forms worth scoring: sharing (fuzzily) two words with the query, or its only
         name word, or the whole name written as one word on either side.
 
-        A patronymic is not a name word here: "Erlan Serikuly" must still find an Erlan
-        whose record names his father Serik, and "Erlan Kabyl" an "Ерлан Серікұлы".
+        A given name with a patronymic ("Erlan Serikuly") also finds the holders of that
+        given name whose record names that father.
         """
         blocks = [self._word_block(tok) for tok in tokens]
         core = [block for block, tok in zip(blocks, tokens, strict=True) if not tok[1]]

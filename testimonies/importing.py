@@ -28,6 +28,7 @@ from .models import (
     Transcript,
     Visibility,
 )
+from .redaction import mask
 
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 IMPORT_ENGINE = "import"
@@ -541,29 +542,40 @@ def save_record(record: dict[str, Any]) -> tuple[Testimony, bool]:
     return testimony, created
 
 
-def export_record(testimony: Testimony) -> dict[str, Any]:
-    """The import format for one testimony, so an export re-imports elsewhere."""
+def export_record(testimony: Testimony, *, redact: bool = False) -> dict[str, Any]:
+    """The import format for one testimony, so an export re-imports elsewhere.
+
+    `redact` masks identity numbers, passports and phones (public exports).
+    """
+    clean = mask if redact else (lambda text: text)
     record: dict[str, Any] = {
         "external_id": testimony.external_id,
-        "title": testimony.title,
+        "title": clean(testimony.title),
         "language": testimony.language,
         "languages": testimony.languages,
         "visibility": testimony.visibility,
     }
     optional = {
-        "description": testimony.description,
+        "description": clean(testimony.description),
         "recorded_on": format_partial(testimony.recorded_on, testimony.recorded_precision),
         "published_on": format_partial(testimony.published_on, testimony.published_precision),
         "source_platform": testimony.source_platform,
         "source_url": testimony.source_url,
-        "consent_notes": testimony.consent_notes,
+        # Internal notes and the witness's own name stay out of public exports.
+        "consent_notes": "" if redact else testimony.consent_notes,
     }
     record.update({k: v for k, v in optional.items() if v})
-    if testimony.witness_name or testimony.witness_relation:
-        record["witness"] = {"name": testimony.witness_name, "relation": testimony.witness_relation}
+    witness_name = "" if redact else testimony.witness_name
+    if witness_name or testimony.witness_relation:
+        record["witness"] = {"name": witness_name, "relation": testimony.witness_relation}
     transcript = testimony.current_transcript()
     record["segments"] = [
-        {"start": s.start, "end": s.end, "text": s.text, "translation": s.translation}
+        {
+            "start": s.start,
+            "end": s.end,
+            "text": clean(s.text),
+            "translation": clean(s.translation),
+        }
         for s in (transcript.segments.all() if transcript else [])
     ]
     record["people"] = [

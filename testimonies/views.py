@@ -14,7 +14,8 @@ from search.query import SearchParams, search_segments
 from transcription.engine.writers import write
 from transcription.pipeline import load_result
 
-from .models import Event, MediaAsset, Person, Place, Segment, Testimony, Transcript
+from .api import public_places
+from .models import Event, MediaAsset, Person, Segment, Testimony, Transcript
 
 DOWNLOADS = {
     "vtt": "text/vtt; charset=utf-8",
@@ -142,7 +143,9 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_safe
 def place_page(request: HttpRequest, place_id: int) -> HttpResponse:
     place = get_object_or_404(
-        Place.objects.select_related("parent").prefetch_related(
+        public_places()
+        .select_related("parent")
+        .prefetch_related(
             "aliases",
             Prefetch("testimonies", queryset=Testimony.objects.public(), to_attr="public"),
             "children",

@@ -1,0 +1,416 @@
+"""REST API v1 for researchers: public testimonies, transcripts, segments, people, places, events.
+
+Every queryset starts from public testimonies; free text goes out with identity numbers masked.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import django_filters
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import api_view, throttle_classes
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from .dates import format_partial
+from .models import (
+    Event,
+    NameVariant,
+    Person,
+    Place,
+    PlaceAlias,
+    Segment,
+    Testimony,
+    Transcript,
+    Visibility,
+)
+from .redaction import mask
+
+
+class ById(CursorPagination):
+    """Stable under inserts: a cursor over the primary key, newest last."""
+
+    ordering = "id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class Redacted(serializers.CharField):
+    def to_representation(self, value: Any) -> str:
+        return mask(str(value or ""))
+
+
+class NameVariantSerializer(serializers.ModelSerializer[NameVariant]):
+    class Meta:
+        model = NameVariant
+        fields = ["name", "script", "language", "form"]
+
+
+class PlaceAliasSerializer(serializers.ModelSerializer[PlaceAlias]):
+    class Meta:
+        model = PlaceAlias
+        fields = ["name", "script", "language", "is_exonym"]
+
+
+class PersonSerializer(serializers.ModelSerializer[Person]):
+    names = NameVariantSerializer(many=True, read_only=True)
+    testimonies = serializers.SerializerMethodField()
+    page = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "primary_name",
+            "names",
+            "status",
+            "birth_year",
+            "gender",
+            "ethnicity",
+            "testimonies",
+            "page",
+        ]
+
+    def get_testimonies(self, person: Person) -> list[str]:
+        return [t.external_id for t in person.testimonies.all() if t.is_public]
+
+    def get_page(self, person: Person) -> str:
+        return reverse("person", args=[person.pk])
+
+
+class PlaceSerializer(serializers.ModelSerializer[Place]):
+    aliases = PlaceAliasSerializer(many=True, read_only=True)
+    page = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Place
+        fields = [
+            "id",
+            "name",
+            "type",
+            "parent",
+            "gazetteer_id",
+            "latitude",
+            "longitude",
+            "aliases",
+            "page",
+        ]
+
+    def get_page(self, place: Place) -> str:
+        return reverse("place", args=[place.pk])
+
+
+class SegmentSerializer(serializers.ModelSerializer[Segment]):
+    testimony = serializers.CharField(source="transcript.testimony.external_id", read_only=True)
+    text = Redacted()
+    translation = Redacted()
+    page = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Segment
+        fields = [
+            "id",
+            "testimony",
+            "transcript",
+            "index",
+            "start",
+            "end",
+            "text",
+            "translation",
+            "avg_logprob",
+            "no_speech_prob",
+            "compression_ratio",
+            "flags",
+            "edited",
+            "page",
+        ]
+
+    def get_page(self, segment: Segment) -> str:
+        external_id = segment.transcript.testimony.external_id
+        return f"{reverse('testimony', args=[external_id])}?t={segment.start:g}"
+
+
+class TranscriptSerializer(serializers.ModelSerializer[Transcript]):
+    testimony = serializers.CharField(source="testimony.external_id", read_only=True)
+    segments = SegmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Transcript
+        fields = [
+            "id",
+            "testimony",
+            "engine",
+            "model",
+            "language",
+            "language_source",
+            "task",
+            "needs_review",
+            "review_reasons",
+            "reviewed",
+            "created_at",
+            "segments",
+        ]
+
+
+class TestimonySerializer(serializers.ModelSerializer[Testimony]):
+    title = Redacted()
+    description = Redacted()
+    recorded_on = serializers.SerializerMethodField()
+    people: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    places: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    page = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Testimony
+        fields = [
+            "id",
+            "external_id",
+            "title",
+            "description",
+            "language",
+            "languages",
+            "recorded_on",
+            "source_platform",
+            "source_url",
+            "witness_relation",
+            "people",
+            "places",
+            "status",
+            "page",
+        ]
+
+    def get_recorded_on(self, testimony: Testimony) -> str:
+        return format_partial(testimony.recorded_on, testimony.recorded_precision)
+
+    def get_page(self, testimony: Testimony) -> str:
+        return reverse("testimony", args=[testimony.external_id])
+
+
+class EventSerializer(serializers.ModelSerializer[Event]):
+    testimony = serializers.CharField(source="testimony.external_id", read_only=True)
+    date = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "person",
+            "place",
+            "kind",
+            "date",
+            "date_precision",
+            "testimony",
+            "segment",
+            "origin",
+            "review",
+        ]
+
+    def get_date(self, event: Event) -> str:
+        return event.date_display
+
+
+class TestimonyFilter(django_filters.FilterSet):
+    year_from = django_filters.NumberFilter(field_name="recorded_on__year", lookup_expr="gte")
+    year_to = django_filters.NumberFilter(field_name="recorded_on__year", lookup_expr="lte")
+    person: django_filters.NumberFilter = django_filters.NumberFilter(field_name="people")
+    place: django_filters.NumberFilter = django_filters.NumberFilter(field_name="places")
+
+    class Meta:
+        model = Testimony
+        fields = ["language", "source_platform", "status"]
+
+
+class SegmentFilter(django_filters.FilterSet):
+    testimony = django_filters.CharFilter(field_name="transcript__testimony__external_id")
+    language = django_filters.CharFilter(field_name="transcript__language")
+    start_from = django_filters.NumberFilter(field_name="start", lookup_expr="gte")
+    start_to = django_filters.NumberFilter(field_name="start", lookup_expr="lte")
+
+    class Meta:
+        model = Segment
+        fields = ["edited"]
+
+
+class EventFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="date__year")
+
+    class Meta:
+        model = Event
+        fields = ["kind", "person", "place", "review"]
+
+
+def public_places() -> QuerySet[Place]:
+    """Gazetteer places, and places a public testimony names; not a restricted one's."""
+    return Place.objects.filter(
+        Q(testimonies__visibility=Visibility.PUBLIC) | Q(gazetteer_id__isnull=False)
+    ).distinct()
+
+
+def _public_people() -> QuerySet[Person]:
+    return (
+        Person.objects.filter(testimonies__visibility=Visibility.PUBLIC)
+        .distinct()
+        .prefetch_related("names", "testimonies")
+    )
+
+
+def _current_segments() -> QuerySet[Segment]:
+    return Segment.objects.filter(
+        transcript__testimony__visibility=Visibility.PUBLIC,
+        transcript__task=Transcript.Task.TRANSCRIBE,
+    ).select_related("transcript__testimony")
+
+
+class TestimonyViewSet(viewsets.ReadOnlyModelViewSet[Testimony]):
+    """Public testimonies. Filter by language, year, person id or place id."""
+
+    queryset = Testimony.objects.public().prefetch_related("people", "places")
+    serializer_class = TestimonySerializer
+    filterset_class = TestimonyFilter
+    pagination_class = ById
+    lookup_field = "external_id"
+
+
+class TranscriptViewSet(viewsets.ReadOnlyModelViewSet[Transcript]):
+    """Transcripts of public testimonies, with their segments."""
+
+    queryset = (
+        Transcript.objects.filter(testimony__visibility=Visibility.PUBLIC)
+        .select_related("testimony")
+        .prefetch_related(
+            Prefetch("segments", queryset=Segment.objects.select_related("transcript__testimony"))
+        )
+    )
+    serializer_class = TranscriptSerializer
+    filterset_fields = ["language", "task", "engine", "needs_review"]
+    pagination_class = ById
+
+
+class SegmentViewSet(viewsets.ReadOnlyModelViewSet[Segment]):
+    """Time-coded segments of public testimonies, each with a link to its moment."""
+
+    queryset = _current_segments()
+    serializer_class = SegmentSerializer
+    filterset_class = SegmentFilter
+    pagination_class = ById
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
+    """People named in public testimonies, with every spelling."""
+
+    queryset = _public_people()
+    serializer_class = PersonSerializer
+    filterset_fields = ["status", "birth_year", "gender", "ethnicity"]
+    pagination_class = ById
+
+
+class PlaceViewSet(viewsets.ReadOnlyModelViewSet[Place]):
+    """Places with their aliases in every script."""
+
+    queryset = public_places().prefetch_related("aliases")
+    serializer_class = PlaceSerializer
+    filterset_fields = ["type", "parent", "gazetteer_id"]
+    pagination_class = ById
+
+
+class EventViewSet(viewsets.ReadOnlyModelViewSet[Event]):
+    """What happened to whom, where and when, from public testimonies."""
+
+    queryset = Event.objects.filter(testimony__visibility=Visibility.PUBLIC).select_related(
+        "testimony"
+    )
+    serializer_class = EventSerializer
+    filterset_class = EventFilter
+    pagination_class = ById
+
+
+def _public_export_rows() -> Any:
+    return (
+        Testimony.objects.public()
+        .order_by("pk")
+        .prefetch_related("people__names", "places__aliases", "transcripts__segments")
+    )
+
+
+def _jsonl_lines() -> Iterator[str]:
+    from .importing import export_record
+
+    for testimony in _public_export_rows().iterator(chunk_size=200):
+        yield json.dumps(export_record(testimony, redact=True), ensure_ascii=False) + "\n"
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_COLUMNS = [
+    "external_id",
+    "title",
+    "language",
+    "recorded_on",
+    "source_url",
+    "segment",
+    "start",
+    "end",
+    "text",
+    "translation",
+    "people",
+    "places",
+]
+
+
+def _csv_lines() -> Iterator[str]:
+    """One row per segment: spreadsheets cannot nest, so the testimony repeats per row."""
+    from .importing import export_record
+
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for testimony in _public_export_rows().iterator(chunk_size=200):
+        record = export_record(testimony, redact=True)
+        people = " | ".join(" / ".join(p["names"]) for p in record["people"])
+        places = " | ".join(" / ".join(p["names"]) for p in record["places"])
+        for index, segment in enumerate(record["segments"] or [{}]):
+            yield writer.writerow(
+                [
+                    record["external_id"],
+                    record["title"],
+                    record["language"],
+                    record.get("recorded_on", ""),
+                    record.get("source_url", ""),
+                    index if segment else "",
+                    segment.get("start", ""),
+                    segment.get("end", ""),
+                    segment.get("text", ""),
+                    segment.get("translation", ""),
+                    people,
+                    places,
+                ]
+            )
+
+
+@extend_schema(
+    summary="Export public testimonies",
+    description="JSON Lines in the import format (re-importable with import_testimonies), "
+    "or CSV with one row per segment. Streamed: memory stays flat whatever the size.",
+    responses={(200, "application/x-ndjson"): str, (200, "text/csv"): str},
+)
+@api_view(["GET"])
+@throttle_classes([AnonRateThrottle, UserRateThrottle])
+def export(request: Request, fmt: str) -> StreamingHttpResponse:
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv_lines(), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(_jsonl_lines(), content_type="application/x-ndjson")
+    response["Content-Disposition"] = f'attachment; filename="testimonies.{fmt}"'
+    return response
