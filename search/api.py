@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -14,8 +16,7 @@ from search.client import SearchError
 from search.forms import SearchForm
 from search.query import search_segments
 
-
-_HIT_FIELDS = {
+_HIT_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
     "testimony": serializers.CharField(help_text="The testimony's external id."),
     "title": serializers.CharField(),
     "language": serializers.CharField(),

@@ -104,7 +104,7 @@ def test_result_says_which_spelling_matched(index: MatchIndex):
 def test_empty_name_raises(index: MatchIndex, name: str):
     with pytest.raises(ValueError, match="empty"):
         index.match(QueryRow(name))
-    with pytest.raises(ValueError, match="row 1: .*empty"):
+    with pytest.raises(ValueError, match=r"row 1: .*empty"):
         match_many(index, [QueryRow("Erlan Kabyl"), QueryRow(name)])
 
 
