@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -48,16 +49,22 @@ _DETAIL = inline_serializer("SearchUnavailable", {"detail": serializers.CharFiel
 
 
 def _parameters() -> list[OpenApiParameter]:
-    kinds = {"IntegerField": OpenApiTypes.INT}
-    return [
-        OpenApiParameter(
-            name,
-            kinds.get(type(field).__name__, OpenApiTypes.STR),
-            description=str(field.help_text or ""),
-            required=False,
+    """The search form's fields as documented query parameters, with their bounds."""
+    params = []
+    for name, field in SearchForm.base_fields.items():
+        kind: Any
+        if isinstance(field, forms.IntegerField):
+            kind = serializers.IntegerField(min_value=field.min_value, max_value=field.max_value)
+        elif isinstance(field, forms.ChoiceField):
+            kind = serializers.ChoiceField(choices=[c for c in field.choices if c[0]])
+        elif isinstance(field, forms.CharField):
+            kind = serializers.CharField(max_length=field.max_length)
+        else:
+            kind = OpenApiTypes.STR
+        params.append(
+            OpenApiParameter(name, kind, description=str(field.help_text or ""), required=False)
         )
-        for name, field in SearchForm.base_fields.items()
-    ]
+    return params
 
 
 class SearchAPIView(APIView):

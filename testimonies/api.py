@@ -14,7 +14,14 @@ import django_filters
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view, throttle_classes
 from rest_framework.pagination import CursorPagination
@@ -219,9 +226,26 @@ class EventSerializer(serializers.ModelSerializer[Event]):
         return event.date_display
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.NumberFilter):
+    """A year filter that answers any number: a year the database cannot hold (65248)
+    finds nothing instead of failing inside the date lookup."""
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value in (None, ""):
+            return qs
+        if not 1 <= value <= 9999:
+            return qs.none()
+        return qs.filter(**{self.field_name: int(value)})
+
+
+def year_filter(lookup: str) -> YearFilter:
+    return YearFilter(field_name=lookup)
+
+
 class TestimonyFilter(django_filters.FilterSet):
-    year_from = django_filters.NumberFilter(field_name="recorded_on__year", lookup_expr="gte")
-    year_to = django_filters.NumberFilter(field_name="recorded_on__year", lookup_expr="lte")
+    year_from = year_filter("recorded_on__year__gte")
+    year_to = year_filter("recorded_on__year__lte")
     person: django_filters.NumberFilter = django_filters.NumberFilter(field_name="people")
     place: django_filters.NumberFilter = django_filters.NumberFilter(field_name="places")
 
@@ -242,11 +266,42 @@ class SegmentFilter(django_filters.FilterSet):
 
 
 class EventFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="date__year")
+    year = year_filter("date__year")
+    # Plain numbers, not choices: an unknown id finds nothing rather than being an error.
+    person: django_filters.NumberFilter = django_filters.NumberFilter(field_name="person")
+    place: django_filters.NumberFilter = django_filters.NumberFilter(field_name="place")
 
     class Meta:
         model = Event
-        fields = ["kind", "person", "place", "review"]
+        fields = ["kind", "review"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    birth_year = year_filter("birth_year")
+
+    class Meta:
+        model = Person
+        fields = ["status", "gender", "ethnicity"]
+
+
+class PlaceFilter(django_filters.FilterSet):
+    parent: django_filters.NumberFilter = django_filters.NumberFilter(field_name="parent")
+
+    class Meta:
+        model = Place
+        fields = ["type", "gazetteer_id"]
+
+
+_BAD_FILTER = OpenApiResponse(description="A filter value is not valid; the body says which.")
+_NOT_FOUND = OpenApiResponse(description="No such public record, or the cursor is not valid.")
+
+
+def documented(serializer: type[serializers.BaseSerializer[Any]]) -> Any:
+    """The error answers every read-only viewset gives, in the schema (no surprises)."""
+    return extend_schema_view(
+        list=extend_schema(responses={200: serializer, 400: _BAD_FILTER, 404: _NOT_FOUND}),
+        retrieve=extend_schema(responses={200: serializer, 404: _NOT_FOUND}),
+    )
 
 
 def public_places() -> QuerySet[Place]:
@@ -271,6 +326,7 @@ def _current_segments() -> QuerySet[Segment]:
     ).select_related("transcript__testimony")
 
 
+@documented(TestimonySerializer)
 class TestimonyViewSet(viewsets.ReadOnlyModelViewSet[Testimony]):
     """Public testimonies. Filter by language, year, person id or place id."""
 
@@ -281,6 +337,7 @@ class TestimonyViewSet(viewsets.ReadOnlyModelViewSet[Testimony]):
     lookup_field = "external_id"
 
 
+@documented(TranscriptSerializer)
 class TranscriptViewSet(viewsets.ReadOnlyModelViewSet[Transcript]):
     """Transcripts of public testimonies, with their segments."""
 
@@ -296,6 +353,7 @@ class TranscriptViewSet(viewsets.ReadOnlyModelViewSet[Transcript]):
     pagination_class = ById
 
 
+@documented(SegmentSerializer)
 class SegmentViewSet(viewsets.ReadOnlyModelViewSet[Segment]):
     """Time-coded segments of public testimonies, each with a link to its moment."""
 
@@ -305,24 +363,27 @@ class SegmentViewSet(viewsets.ReadOnlyModelViewSet[Segment]):
     pagination_class = ById
 
 
+@documented(PersonSerializer)
 class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
     """People named in public testimonies, with every spelling."""
 
     queryset = _public_people()
     serializer_class = PersonSerializer
-    filterset_fields = ["status", "birth_year", "gender", "ethnicity"]
+    filterset_class = PersonFilter
     pagination_class = ById
 
 
+@documented(PlaceSerializer)
 class PlaceViewSet(viewsets.ReadOnlyModelViewSet[Place]):
     """Places with their aliases in every script."""
 
     queryset = public_places().prefetch_related("aliases")
     serializer_class = PlaceSerializer
-    filterset_fields = ["type", "parent", "gazetteer_id"]
+    filterset_class = PlaceFilter
     pagination_class = ById
 
 
+@documented(EventSerializer)
 class EventViewSet(viewsets.ReadOnlyModelViewSet[Event]):
     """What happened to whom, where and when, from public testimonies."""
 
@@ -403,6 +464,9 @@ def _csv_lines() -> Iterator[str]:
     summary="Export public testimonies",
     description="JSON Lines in the import format (re-importable with import_testimonies), "
     "or CSV with one row per segment. Streamed: memory stays flat whatever the size.",
+    parameters=[
+        OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["jsonl", "csv"]),
+    ],
     responses={(200, "application/x-ndjson"): str, (200, "text/csv"): str},
 )
 @api_view(["GET"])
