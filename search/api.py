@@ -49,20 +49,19 @@ _DETAIL = inline_serializer("SearchUnavailable", {"detail": serializers.CharFiel
 
 
 def _parameters() -> list[OpenApiParameter]:
-    """The search form's fields as documented query parameters, with their bounds."""
+    """The search form's fields as documented query parameters (choices as enums)."""
     params = []
     for name, field in SearchForm.base_fields.items():
-        kind: Any
+        enum = None
+        kind = OpenApiTypes.STR
         if isinstance(field, forms.IntegerField):
-            kind = serializers.IntegerField(min_value=field.min_value, max_value=field.max_value)
+            kind = OpenApiTypes.INT
         elif isinstance(field, forms.ChoiceField):
-            kind = serializers.ChoiceField(choices=[c for c in field.choices if c[0]])
-        elif isinstance(field, forms.CharField):
-            kind = serializers.CharField(max_length=field.max_length)
-        else:
-            kind = OpenApiTypes.STR
+            enum = [str(value) for value, _ in field.choices if value]  # type: ignore[union-attr,misc]
         params.append(
-            OpenApiParameter(name, kind, description=str(field.help_text or ""), required=False)
+            OpenApiParameter(
+                name, kind, description=str(field.help_text or ""), required=False, enum=enum
+            )
         )
     return params
 
