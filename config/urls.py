@@ -5,8 +5,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from search.api import SearchAPIView
-from search.views import search_page
+from search.api import PeopleMatchAPIView, SearchAPIView
+from search.views import match_page, search_page
 from testimonies import api, views
 from testimonies.media import serve_media
 
@@ -30,7 +30,9 @@ urlpatterns = [
     path("people/<int:person_id>/", views.person_page, name="person"),
     path("places/<int:place_id>/", views.place_page, name="place"),
     path("media/<int:asset_id>/", serve_media, name="media"),
+    path("match/", match_page, name="match"),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
+    path("api/v1/people/match", PeopleMatchAPIView.as_view(), name="api-people-match"),
     re_path(r"^api/v1/export\.(?P<fmt>jsonl|csv)$", api.export, name="api-export"),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

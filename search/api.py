@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django import forms
@@ -9,12 +10,14 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from search.client import SearchError
 from search.forms import SearchForm
+from search.people_matching import ListError, match_rows, rows_from_csv, rows_from_dicts
 from search.query import search_segments
 
 _HIT_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
@@ -98,3 +101,70 @@ class SearchAPIView(APIView):
                 "facets": result.facets,
             }
         )
+
+
+class PeopleMatchAPIView(APIView):
+    """Match a victim list against the archive's public people.
+
+    JSON `{"rows": [{"name": ..., "birth_year": ..., "place": ..., "father_name": ...}]}` or
+    a multipart upload `file` (CSV with a header row; `name` required). For each row: the
+    ranked candidates with a score, which of their spellings matched, their public
+    testimonies and the moments that name them.
+    """
+
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(
+        request={
+            "application/json": inline_serializer(
+                "MatchRequest",
+                {
+                    "rows": inline_serializer(
+                        "MatchRow",
+                        {
+                            "name": serializers.CharField(),
+                            "birth_year": serializers.IntegerField(required=False),
+                            "place": serializers.CharField(required=False),
+                            "father_name": serializers.CharField(required=False),
+                        },
+                        many=True,
+                    )
+                },
+            ),
+            "multipart/form-data": inline_serializer(
+                "MatchUpload", {"file": serializers.FileField()}
+            ),
+        },
+        responses={
+            200: inline_serializer(
+                "MatchResponse",
+                {"results": serializers.ListField(child=serializers.DictField())},
+            ),
+            400: _DETAIL,
+            503: _DETAIL,
+        },
+        summary="Which people of a list appear in the archive, and where",
+    )
+    def post(self, request: Request) -> Response:
+        try:
+            upload = request.FILES.get("file") if hasattr(request, "FILES") else None
+            if upload is not None:
+                if upload.size and upload.size > 20 * 1024 * 1024:
+                    raise ListError("The file is larger than 20 MB; split the list.")
+                rows = rows_from_csv(upload.read())
+            else:
+                body = request.data
+                if not isinstance(body, dict) or not isinstance(body.get("rows"), list):
+                    raise ListError(
+                        'Send JSON {"rows": [{"name": "..."}]} or upload a CSV as "file".'
+                    )
+                rows = rows_from_dicts(body["rows"])
+            results = match_rows(rows)
+        except ListError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        except SearchError:
+            return Response(
+                {"detail": "Search is unavailable right now; try again shortly."},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        return Response({"results": [asdict(r) for r in results]})

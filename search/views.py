@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from search.client import SearchError
 from search.forms import SearchForm
+from search.people_matching import ListError, match_rows, results_csv, rows_from_csv
 from search.query import SearchResult, search_segments
 from testimonies.languages import LANGUAGES
 from testimonies.models import Person, Place
@@ -82,3 +83,24 @@ def search_page(request: HttpRequest) -> HttpResponse:
         status = 400
     template = "search/_results.html" if request.GET.get("partial") else "search/search.html"
     return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def match_page(request: HttpRequest) -> HttpResponse:
+    """Upload a list (CSV), download the candidates (CSV); errors shown on the form."""
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ListError(_("Choose a CSV file with a 'name' column."))
+            results = match_rows(rows_from_csv(upload.read()))
+        except ListError as exc:
+            error = str(exc)
+        except SearchError:
+            error = _("Search is unavailable right now. Please try again in a minute.")
+        else:
+            response = HttpResponse(results_csv(results), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="matches.csv"'
+            return response
+    return render(request, "search/match.html", {"error": error}, status=400 if error else 200)

@@ -48,3 +48,14 @@ def test_transcription_cpu_bench_runs(tmp_path: Path):
     _run(str(BENCH / "transcription_cpu.py"), "--seconds", "6", "--quick", "--out", str(out))
     (row,) = json.loads(out.read_text())
     assert row["audio_seconds"] == 6.0 and row["peak_rss_mib"] > 0
+
+
+def test_matching_bench_runs(tmp_path: Path):
+    out = tmp_path / "match.json"
+    _run(str(BENCH / "matching.py"), "--quick", "--out", str(out))
+    assert json.loads(out.read_text())
+
+
+def test_documents_speed_bench_runs():
+    result = _run(str(BENCH / "documents_speed.py"), "--segments", "300")
+    assert "segment" in result.stdout
