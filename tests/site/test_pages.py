@@ -144,3 +144,10 @@ def test_no_asset_comes_from_another_host(demo: Testimony):
 def test_the_interface_is_translated(demo: Testimony, accept: str, label: str):
     page = Client().get("/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
     assert f'<button type="submit">{label}</button>' in page
+
+
+def test_pages_carry_a_content_security_policy(demo: Testimony):
+    response = Client().get(f"/t/{demo.external_id}/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
