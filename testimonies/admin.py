@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import BaseModelForm
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from search.sync import schedule_sync
 
@@ -23,7 +24,7 @@ from .models import (
 )
 
 
-class ReindexOnSave(admin.ModelAdmin):
+class ReindexOnSave(SimpleHistoryAdmin):
     """Queues a re-index of the affected testimonies once the admin's transaction commits."""
 
     def testimony_ids(self, obj: Any) -> list[int]:

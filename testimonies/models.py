@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import ManyRelatedManager
@@ -74,6 +75,7 @@ class Testimony(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TestimonyQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["external_id"]
@@ -167,6 +169,8 @@ class Person(models.Model):
     if TYPE_CHECKING:
         testimonies: ManyRelatedManager[Testimony, Any]
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["primary_name"]
         verbose_name_plural = "people"
@@ -195,6 +199,8 @@ class NameVariant(models.Model):
     script = models.CharField(max_length=6, choices=Script.choices, blank=True)
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, blank=True)
     form = models.CharField(max_length=16, choices=Form.choices, default=Form.AS_WRITTEN)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["person", "id"]
@@ -231,6 +237,8 @@ class Place(models.Model):
     if TYPE_CHECKING:
         testimonies: ManyRelatedManager[Testimony, Any]
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -244,6 +252,8 @@ class PlaceAlias(models.Model):
     script = models.CharField(max_length=6, choices=NameVariant.Script.choices, blank=True)
     language = models.CharField(max_length=8, blank=True)
     is_exonym = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["place", "id"]
@@ -278,6 +288,8 @@ class Transcript(models.Model):
     reviewed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["testimony", "-id"]
 
@@ -298,6 +310,8 @@ class Segment(models.Model):
     compression_ratio = models.FloatField(null=True, blank=True)
     flags = models.JSONField(default=list, blank=True, help_text="Reasons to review.")
     edited = models.BooleanField(default=False, help_text="Edited by a person.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["transcript", "index"]

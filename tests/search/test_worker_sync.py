@@ -40,9 +40,9 @@ def test_an_admin_edit_reaches_search_through_a_real_worker(
 ):
     import_file(write_jsonl(tmp_path / "a.jsonl", [record("t-001")]))
     segment = Segment.objects.get(index=1)
-    User.objects.create_superuser("editor", "editor@example.org", "pw-for-tests-only")
+    user = User.objects.create_superuser("editor", "editor@example.org", "pw-for-tests-only")
     browser = Client()
-    browser.login(username="editor", password="pw-for-tests-only")
+    browser.force_login(user)
 
     response = browser.post(
         f"/admin/testimonies/segment/{segment.pk}/change/",

@@ -32,9 +32,9 @@ MODELS = [
 @pytest.fixture
 def editor_client(meili: Any, tmp_path: Path) -> Client:
     import_file(write_jsonl(tmp_path / "a.jsonl", [record("t-001")]))
-    User.objects.create_superuser("admin", "admin@example.org", "pw-for-tests-only")
+    user = User.objects.create_superuser("admin", "admin@example.org", "pw-for-tests-only")
     browser = Client()
-    browser.login(username="admin", password="pw-for-tests-only")
+    browser.force_login(user)
     return browser
 
 
