@@ -61,8 +61,8 @@ def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
     segments: Iterable[Segment] = transcript.segments.all()
     for segment in segments:
         # Public documents never hold an identity number, not even as a folded key.
-        text = mask(segment.text)
-        translation = mask(segment.translation)
+        text = segment.public_text
+        translation = segment.public_translation
         text_keys = folding.fold_text(text)
         translation_keys = folding.fold_text(translation)
         said = set(text_keys) | set(translation_keys)

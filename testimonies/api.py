@@ -119,8 +119,8 @@ class PlaceSerializer(serializers.ModelSerializer[Place]):
 
 class SegmentSerializer(serializers.ModelSerializer[Segment]):
     testimony = serializers.CharField(source="transcript.testimony.external_id", read_only=True)
-    text = Redacted()
-    translation = Redacted()
+    text = serializers.CharField(source="public_text", read_only=True)
+    translation = serializers.CharField(source="public_translation", read_only=True)
     page = serializers.SerializerMethodField()
 
     class Meta:

@@ -63,6 +63,7 @@ SEGMENT_FIELDS = {
     "compression_ratio",
     "flags",
     "edited",
+    "redactions",
 }
 PERSON_FIELDS = {"key", "names", "status", "birth_year", "gender", "ethnicity", "notes"}
 PLACE_FIELDS = {"names", "type", "gazetteer_id", "latitude", "longitude"}
@@ -237,6 +238,19 @@ def _validate_segments(segments: Any) -> None:
                 _number(segment[key], f"{where}.{key}")
         if "words" in segment and not isinstance(segment["words"], list):
             _fail(f"{where}.words must be a list")
+        for mark in segment.get("redactions", []):
+            field = mark.get("field", "text") if isinstance(mark, dict) else None
+            text = segment.get(field, "") if field in ("text", "translation") else None
+            if (
+                text is None
+                or not isinstance(mark.get("start"), int)
+                or not isinstance(mark.get("end"), int)
+                or not 0 <= mark["start"] < mark["end"] <= len(text)
+            ):
+                _fail(
+                    f"{where}.redactions: each mark is "
+                    '{"field": "text"|"translation", "start": int, "end": int} inside that field'
+                )
 
 
 def _validate_people_places_events(record: dict[str, Any]) -> None:
@@ -518,6 +532,7 @@ def save_record(record: dict[str, Any]) -> tuple[Testimony, bool]:
                 compression_ratio=s.get("compression_ratio"),
                 flags=s.get("flags", []),
                 edited=bool(s.get("edited", False)),
+                redactions=s.get("redactions", []),
             )
             for i, s in enumerate(record["segments"])
         )
@@ -573,8 +588,9 @@ def export_record(testimony: Testimony, *, redact: bool = False) -> dict[str, An
         {
             "start": s.start,
             "end": s.end,
-            "text": clean(s.text),
-            "translation": clean(s.translation),
+            "text": s.public_text if redact else s.text,
+            "translation": s.public_translation if redact else s.translation,
+            **({"redactions": s.redactions} if s.redactions and not redact else {}),
         }
         for s in (transcript.segments.all() if transcript else [])
     ]

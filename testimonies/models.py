@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 from .dates import Precision, format_partial
 from .languages import LANGUAGE_CHOICES
+from .redaction import mask
 
 
 class Visibility(models.TextChoices):
@@ -310,6 +311,13 @@ class Segment(models.Model):
     compression_ratio = models.FloatField(null=True, blank=True)
     flags = models.JSONField(default=list, blank=True, help_text="Reasons to review.")
     edited = models.BooleanField(default=False, help_text="Edited by a person.")
+    redactions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Editor marks masked in public: [{"field": "text" or "translation", '
+        '"start": 0, "end": 5}] (character offsets). They follow the words through '
+        "a re-transcription.",
+    )
 
     history = HistoricalRecords()
 
@@ -324,6 +332,22 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.start:.1f}–{self.end:.1f}] {self.text[:60]}"
+
+    def marks(self, field: str) -> list[tuple[int, int]]:
+        return [
+            (int(m["start"]), int(m["end"]))
+            for m in self.redactions or []
+            if m.get("field", "text") == field
+        ]
+
+    @property
+    def public_text(self) -> str:
+        """The text as the public sees it: identity numbers and editor marks masked."""
+        return mask(self.text, self.marks("text"))
+
+    @property
+    def public_translation(self) -> str:
+        return mask(self.translation, self.marks("translation"))
 
 
 class Event(models.Model):

@@ -12,7 +12,7 @@ from django.db import transaction
 from config.celery import enqueue_on_commit
 from search.sync import schedule_sync
 from testimonies.models import MediaAsset, Segment, Testimony, Transcript
-from testimonies.redaction import mask
+from testimonies.redaction import relocate_marks_detailed
 from transcription.engine.bilingual import transcribe_bilingual
 from transcription.engine.engines import Engine, FasterWhisperEngine, OpenAIWhisperEngine
 from transcription.engine.errors import EngineError
@@ -133,6 +133,11 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
     """Replace the machine transcript in one transaction: never two, never half of one."""
     with transaction.atomic():
         Testimony.objects.select_for_update().filter(pk=testimony.pk).first()
+        marked = list(
+            Segment.objects.filter(
+                transcript__testimony=testimony, transcript__task=Transcript.Task.TRANSCRIBE
+            ).exclude(redactions=[])
+        )
         testimony.transcripts.exclude(engine=IMPORT_ENGINE).delete()
         transcript = Transcript.objects.create(
             testimony=testimony,
@@ -144,7 +149,7 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
             needs_review=result.needs_review,
             review_reasons=result.review_reasons,
         )
-        Segment.objects.bulk_create(
+        segments = [
             Segment(
                 transcript=transcript,
                 index=i,
@@ -157,9 +162,15 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
                 no_speech_prob=s.no_speech_prob,
                 compression_ratio=s.compression_ratio,
                 flags=s.flags,
+                redactions=[],
             )
             for i, s in enumerate(result.segments)
-        )
+        ]
+        if carry_marks(marked, segments):
+            transcript.needs_review = True
+            transcript.review_reasons = [*transcript.review_reasons, LOST_MARK_REASON]
+            transcript.save(update_fields=["needs_review", "review_reasons"])
+        Segment.objects.bulk_create(segments)
         Testimony.objects.filter(pk=testimony.pk).update(
             status=Testimony.Status.TRANSCRIBED, processing_error=""
         )
@@ -167,24 +178,61 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
     return transcript
 
 
+LOST_MARK_REASON = (
+    "a redaction mark could not be found in the new transcript; the segments around it are "
+    "masked whole — needs review"
+)
+
+
+def carry_marks(old: list[Segment], new: list[Segment]) -> int:
+    """Move editors' redaction marks from the old transcript onto the new one.
+
+    A mark follows its words into the new segments that overlap the old one in time. When
+    the words cannot be found there, those segments are masked whole: a mark that is lost
+    must hide too much, never too little. Returns how many marks were not found.
+    """
+    lost = 0
+    for segment in old:
+        nearby = [n for n in new if n.start < segment.end and segment.start < n.end]
+        if not nearby and new:
+            nearby = [min(new, key=lambda n: abs(n.start - segment.start))]
+        for field in ("text", "translation"):
+            for mark in segment.marks(field):
+                placed = False
+                for candidate in nearby:
+                    (moved,) = relocate_marks_detailed(
+                        getattr(segment, field), getattr(candidate, field), [mark]
+                    )
+                    if moved.new and moved.method in ("exact", "fuzzy"):
+                        start, end = moved.new
+                        candidate.redactions.append({"field": field, "start": start, "end": end})
+                        placed = True
+                        break
+                if not placed:
+                    lost += 1
+                    for candidate in nearby:
+                        whole = len(getattr(candidate, field))
+                        candidate.redactions.append({"field": field, "start": 0, "end": whole})
+    return lost
+
+
 def load_result(transcript: Transcript, *, redact: bool = False) -> TranscriptionResult:
     """A stored transcript as the engine's result, for the writers (VTT, SRT, TXT, JSON).
 
     `redact` masks identity numbers, passports and phones: for every public download.
     """
-    clean = mask if redact else (lambda text: text)
     segments = [
         EngineSegment(
             start=s.start,
             end=s.end,
-            text=clean(s.text),
+            text=s.public_text if redact else s.text,
             # Word timings would carry the digits again: public output drops them.
             words=[] if redact else [Word.from_dict(w) for w in s.words or []],
             avg_logprob=s.avg_logprob or 0.0,
             no_speech_prob=s.no_speech_prob or 0.0,
             compression_ratio=s.compression_ratio or 0.0,
             flags=list(s.flags or []),
-            translation=clean(s.translation),
+            translation=s.public_translation if redact else s.translation,
         )
         for s in transcript.segments.all()
     ]
