@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import django_filters
@@ -89,7 +89,8 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
         ]
 
     def get_testimonies(self, person: Person) -> list[str]:
-        return [t.external_id for t in person.testimonies.all() if t.is_public]
+        levels = self.context.get("levels", (Visibility.PUBLIC,))
+        return [t.external_id for t in person.testimonies.all() if t.visibility in levels]
 
     def get_page(self, person: Person) -> str:
         return reverse("person", args=[person.pk])
@@ -306,93 +307,125 @@ def documented(serializer: type[serializers.BaseSerializer[Any]]) -> Any:
 
 def public_places() -> QuerySet[Place]:
     """Gazetteer places, and places a public testimony names; not a restricted one's."""
+    return places_for((Visibility.PUBLIC,))
+
+
+def places_for(levels: Sequence[str]) -> QuerySet[Place]:
     return Place.objects.filter(
-        Q(testimonies__visibility=Visibility.PUBLIC) | Q(gazetteer_id__isnull=False)
+        Q(testimonies__visibility__in=levels) | Q(gazetteer_id__isnull=False)
     ).distinct()
 
 
-def _public_people() -> QuerySet[Person]:
-    return (
-        Person.objects.filter(testimonies__visibility=Visibility.PUBLIC)
-        .distinct()
-        .prefetch_related("names", "testimonies")
-    )
+def visible_levels(user: Any) -> tuple[str, ...]:
+    """Public for everyone; restricted too for vetted researchers; drafts for staff."""
+    if user.is_authenticated and user.is_staff:
+        return (Visibility.PUBLIC, Visibility.RESTRICTED, Visibility.DRAFT)
+    if user.is_authenticated and user.groups.filter(name="researcher").exists():
+        return (Visibility.PUBLIC, Visibility.RESTRICTED)
+    return (Visibility.PUBLIC,)
 
 
-def _current_segments() -> QuerySet[Segment]:
-    return Segment.objects.filter(
-        transcript__testimony__visibility=Visibility.PUBLIC,
-        transcript__task=Transcript.Task.TRANSCRIBE,
-    ).select_related("transcript__testimony")
+class Visible(viewsets.GenericViewSet):
+    """Viewsets answer with what the requesting account may see, nothing more."""
+
+    def levels(self) -> tuple[str, ...]:
+        return visible_levels(self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "levels": self.levels()}
 
 
 @documented(TestimonySerializer)
-class TestimonyViewSet(viewsets.ReadOnlyModelViewSet[Testimony]):
-    """Public testimonies. Filter by language, year, person id or place id."""
+class TestimonyViewSet(Visible, viewsets.ReadOnlyModelViewSet[Testimony]):
+    """Testimonies (public; restricted too with a researcher token). Filter by language,
+    year, person id or place id."""
 
-    queryset = Testimony.objects.public().prefetch_related("people", "places")
     serializer_class = TestimonySerializer
     filterset_class = TestimonyFilter
     pagination_class = ById
     lookup_field = "external_id"
 
+    def get_queryset(self) -> QuerySet[Testimony]:
+        return Testimony.objects.filter(visibility__in=self.levels()).prefetch_related(
+            "people", "places"
+        )
+
 
 @documented(TranscriptSerializer)
-class TranscriptViewSet(viewsets.ReadOnlyModelViewSet[Transcript]):
-    """Transcripts of public testimonies, with their segments."""
+class TranscriptViewSet(Visible, viewsets.ReadOnlyModelViewSet[Transcript]):
+    """Transcripts of the testimonies you may see, with their segments."""
 
-    queryset = (
-        Transcript.objects.filter(testimony__visibility=Visibility.PUBLIC)
-        .select_related("testimony")
-        .prefetch_related(
-            Prefetch("segments", queryset=Segment.objects.select_related("transcript__testimony"))
-        )
-    )
     serializer_class = TranscriptSerializer
     filterset_fields = ["language", "task", "engine", "needs_review"]
     pagination_class = ById
 
+    def get_queryset(self) -> QuerySet[Transcript]:
+        return (
+            Transcript.objects.filter(testimony__visibility__in=self.levels())
+            .select_related("testimony")
+            .prefetch_related(
+                Prefetch(
+                    "segments", queryset=Segment.objects.select_related("transcript__testimony")
+                )
+            )
+        )
+
 
 @documented(SegmentSerializer)
-class SegmentViewSet(viewsets.ReadOnlyModelViewSet[Segment]):
-    """Time-coded segments of public testimonies, each with a link to its moment."""
+class SegmentViewSet(Visible, viewsets.ReadOnlyModelViewSet[Segment]):
+    """Time-coded segments, each with a link to its moment."""
 
-    queryset = _current_segments()
     serializer_class = SegmentSerializer
     filterset_class = SegmentFilter
     pagination_class = ById
 
+    def get_queryset(self) -> QuerySet[Segment]:
+        return Segment.objects.filter(
+            transcript__testimony__visibility__in=self.levels(),
+            transcript__task=Transcript.Task.TRANSCRIBE,
+        ).select_related("transcript__testimony")
+
 
 @documented(PersonSerializer)
-class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
-    """People named in public testimonies, with every spelling."""
+class PersonViewSet(Visible, viewsets.ReadOnlyModelViewSet[Person]):
+    """People named in the testimonies you may see, with every spelling."""
 
-    queryset = _public_people()
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
     pagination_class = ById
 
+    def get_queryset(self) -> QuerySet[Person]:
+        return (
+            Person.objects.filter(testimonies__visibility__in=self.levels())
+            .distinct()
+            .prefetch_related("names", "testimonies")
+        )
+
 
 @documented(PlaceSerializer)
-class PlaceViewSet(viewsets.ReadOnlyModelViewSet[Place]):
+class PlaceViewSet(Visible, viewsets.ReadOnlyModelViewSet[Place]):
     """Places with their aliases in every script."""
 
-    queryset = public_places().prefetch_related("aliases")
     serializer_class = PlaceSerializer
     filterset_class = PlaceFilter
     pagination_class = ById
 
+    def get_queryset(self) -> QuerySet[Place]:
+        return places_for(self.levels()).prefetch_related("aliases")
+
 
 @documented(EventSerializer)
-class EventViewSet(viewsets.ReadOnlyModelViewSet[Event]):
-    """What happened to whom, where and when, from public testimonies."""
+class EventViewSet(Visible, viewsets.ReadOnlyModelViewSet[Event]):
+    """What happened to whom, where and when."""
 
-    queryset = Event.objects.filter(testimony__visibility=Visibility.PUBLIC).select_related(
-        "testimony"
-    )
     serializer_class = EventSerializer
     filterset_class = EventFilter
     pagination_class = ById
+
+    def get_queryset(self) -> QuerySet[Event]:
+        return Event.objects.filter(testimony__visibility__in=self.levels()).select_related(
+            "testimony"
+        )
 
 
 def _public_export_rows() -> Any:

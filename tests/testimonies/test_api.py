@@ -137,3 +137,14 @@ def test_the_schema_and_its_browsable_docs_are_served_locally(archive: Client):
     docs = archive.get("/api/docs/").content.decode()
     assert "swagger" in docs.lower()
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
+
+
+def test_a_researcher_token_also_sees_restricted_testimonies_masked(archive: Client, capsys: Any):
+    call_command("api_token", "issue", "vetted", "--create")
+    researcher = Client(HTTP_AUTHORIZATION=f"Token {capsys.readouterr().out.strip()}")
+    seen = {r["external_id"] for r in _all(researcher, "/api/v1/testimonies")}
+    assert "restricted-1" in seen and "draft-1" not in seen
+    people = json.dumps(_all(researcher, "/api/v1/people"), ensure_ascii=False)
+    assert "PRIVATE-MARKER Person" in people
+    anonymous = {r["external_id"] for r in _all(archive, "/api/v1/testimonies")}
+    assert "restricted-1" not in anonymous
