@@ -71,6 +71,9 @@ class PlaceAliasSerializer(serializers.ModelSerializer[PlaceAlias]):
 
 class PersonSerializer(serializers.ModelSerializer[Person]):
     names = NameVariantSerializer(many=True, read_only=True)
+    # Declared, not derived: the model's range depends on the database backend, and the
+    # schema must be the same on SQLite and PostgreSQL.
+    birth_year = serializers.IntegerField(read_only=True, allow_null=True)
     testimonies = serializers.SerializerMethodField()
     page = serializers.SerializerMethodField()
 
@@ -120,6 +123,7 @@ class PlaceSerializer(serializers.ModelSerializer[Place]):
 
 class SegmentSerializer(serializers.ModelSerializer[Segment]):
     testimony = serializers.CharField(source="transcript.testimony.external_id", read_only=True)
+    index = serializers.IntegerField(read_only=True, help_text="Position in the transcript.")
     text = serializers.CharField(source="public_text", read_only=True)
     translation = serializers.CharField(source="public_translation", read_only=True)
     page = serializers.SerializerMethodField()

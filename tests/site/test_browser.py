@@ -75,8 +75,7 @@ def test_a_name_in_another_script_leads_to_the_moment_it_is_said(browser: Any, l
     assert "Ерлан" in hit.inner_text()
 
     link.click()
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
-    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {start}) < 1")
+    _wait_for_time(page, start)
     current = page.locator(".segment.current")
     assert current.count() == 1
     assert abs(float(current.get_attribute("data-start")) - start) < 1
