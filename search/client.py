@@ -99,6 +99,11 @@ class SearchQueryError(SearchError):
     pass
 
 
+def quote(value: str) -> str:
+    """A Meilisearch filter string literal: filters are built from values, never pasted."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def index_uid(name: str, *, suffix: str = "") -> str:
     return f"{settings.MEILI_INDEX_PREFIX}_{name}{suffix}"
 

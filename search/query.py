@@ -57,26 +57,22 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def _quote(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def build_filter(params: SearchParams) -> list[str]:
     """Filters from validated values only; visibility is always forced to public."""
-    filters = [f"visibility = {_quote(Visibility.PUBLIC)}"]
+    filters = [f"visibility = {client.quote(Visibility.PUBLIC)}"]
     if params.language:
-        filters.append(f"language = {_quote(params.language)}")
+        filters.append(f"language = {client.quote(params.language)}")
     if params.testimony:
-        filters.append(f"testimony = {_quote(params.testimony)}")
+        filters.append(f"testimony = {client.quote(params.testimony)}")
     if params.place is not None:
         filters.append(f"places = {int(params.place)}")
     if params.place_ids:
-        quoted = ", ".join(_quote(p) for p in params.place_ids)
+        quoted = ", ".join(client.quote(p) for p in params.place_ids)
         filters.append(f"gazetteer_places IN [{quoted}] OR testimony_places IN [{quoted}]")
     if params.person is not None:
         filters.append(f"people = {int(params.person)}")
     if params.status:
-        filters.append(f"person_status = {_quote(params.status)}")
+        filters.append(f"person_status = {client.quote(params.status)}")
     if params.year_from is not None:
         filters.append(f"year >= {int(params.year_from)}")
     if params.year_to is not None:
@@ -146,7 +142,7 @@ def search_segments(params: SearchParams) -> SearchResult:
     if place_ids:
         # Exonyms and seats the folded keys cannot bridge (Bole = Bortala, Yining = Ghulja):
         # every segment that names one of the places, ranked below the direct matches.
-        quoted = ", ".join(_quote(p) for p in place_ids)
+        quoted = ", ".join(client.quote(p) for p in place_ids)
         queries.append(
             {
                 **common,

@@ -87,7 +87,7 @@ def _indexed_people_of(external_ids: list[str]) -> set[int]:
     """People whose public documents still cite these testimonies (they may have left them)."""
     if not external_ids:
         return set()
-    quoted = ", ".join(_quote(e) for e in external_ids)
+    quoted = ", ".join(client.quote(e) for e in external_ids)
     result = client.search(
         client.index_uid("people"),
         "",
@@ -113,11 +113,6 @@ def _sync_people(person_ids: set[int], uid: str) -> list[Any]:
         if docs:
             tasks.append(client.add_documents(uid, docs))
     return tasks
-
-
-def _quote(value: str) -> str:
-    """A Meilisearch filter string literal."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def schedule_sync(*testimony_ids: int) -> None:

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from config.celery import enqueue_on_commit
 from search.sync import schedule_sync
+from testimonies.importing import IMPORT_ENGINE
 from testimonies.models import MediaAsset, Segment, Testimony, Transcript
 from testimonies.redaction import relocate_marks_detailed
 from transcription.engine.bilingual import transcribe_bilingual
@@ -20,7 +21,6 @@ from transcription.engine.schema import Segment as EngineSegment
 from transcription.engine.schema import TranscriptionResult, Word
 
 log = logging.getLogger(__name__)
-IMPORT_ENGINE = "import"
 
 
 class TranscriptionFailed(Exception):
