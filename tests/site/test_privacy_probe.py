@@ -103,6 +103,7 @@ def test_no_public_response_contains_a_planted_marker(probed: Client):
             assert marker not in body, f"{marker} leaked through {url}"
         seen_ok += response.status_code == 200
     assert seen_ok > 80  # the probe really read the public archive
+    print(f"privacy probe: {len(urls)} public responses checked, {seen_ok} with content")
 
 
 def test_the_hidden_rows_exist_for_editors(probed: Client):
