@@ -9,13 +9,15 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from transcription.engine.audio import probe_media
+from transcription.engine.audio import MediaInfo, probe_media
 
+from .media import content_type
 from .models import MediaAsset, Testimony, Visibility
 
 MEDIA_SUFFIXES = {
@@ -82,6 +84,33 @@ def store_original(path: Path) -> tuple[str, str, int]:
     return name, sha, size
 
 
+def create_original(
+    *,
+    testimony: Testimony,
+    source: Path,
+    name: str,
+    sha: str,
+    size: int,
+    info: MediaInfo,
+    **provenance: Any,
+) -> MediaAsset:
+    """The row for a stored original: its file, hash and what PyAV found in it."""
+    return MediaAsset.objects.create(
+        testimony=testimony,
+        kind=MediaAsset.Kind.ORIGINAL,
+        file=name,
+        original_filename=source.name[:500],
+        sha256=sha,
+        size=size,
+        duration=info.duration,
+        container=info.container or "",
+        audio_codec=info.audio_codec or "",
+        video_codec=info.video_codec or "",
+        content_type=content_type(source),
+        **provenance,
+    )
+
+
 def ingest_file(
     path: Path,
     *,
@@ -110,17 +139,13 @@ def ingest_file(
             languages=[language] if language else [],
             visibility=visibility,
         )
-        asset = MediaAsset.objects.create(
+        asset = create_original(
             testimony=testimony,
-            kind=MediaAsset.Kind.ORIGINAL,
-            file=name,
-            original_filename=path.name[:500],
-            sha256=sha,
+            source=path,
+            name=name,
+            sha=sha,
             size=size,
-            duration=info.duration,
-            container=info.container or "",
-            audio_codec=info.audio_codec or "",
-            video_codec=info.video_codec or "",
+            info=info,
             captured_at=timezone.now(),
         )
         if queue:

@@ -1,0 +1,485 @@
+"""Archive testimonies from video platforms with proof of origin (docs/archiving.md).
+
+yt-dlp downloads the best original media of a video, playlist or channel into a staging
+folder under MEDIA_ROOT; each finished file is stored with `ingest.store_original` (a
+content-addressed, read-only original) and recorded in one transaction with where, when and
+how it was captured. `archive_folder` does the same for files yt-dlp already downloaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import json
+import logging
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yt_dlp
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from yt_dlp.networking.exceptions import HTTPError, IncompleteRead, TransportError
+from yt_dlp.postprocessor.common import PostProcessor
+from yt_dlp.utils import ContentTooShortError, DownloadError, UnsupportedError, parse_bytes
+
+from transcription.engine.audio import probe_media
+from transcription.engine.errors import EngineError
+
+from .dates import Precision
+from .ingest import MEDIA_SUFFIXES, create_original, store_original
+from .models import MediaAsset, Testimony, Visibility
+
+logger = logging.getLogger(__name__)
+
+STAGING = "archive-staging"
+DOWNLOADER = "yt-dlp"
+ProgressHook = Callable[[dict[str, Any]], None]
+
+
+class ArchiveError(Exception):
+    """Archiving failed; the message names the URL (or file) and what to do."""
+
+
+class UnreachableError(ArchiveError):
+    pass
+
+
+class UnsupportedSiteError(ArchiveError):
+    pass
+
+
+class DownloadInterruptedError(ArchiveError):
+    pass
+
+
+class DiskFullError(ArchiveError):
+    pass
+
+
+class NotMediaError(ArchiveError):
+    pass
+
+
+class MissingInfoError(ArchiveError):
+    pass
+
+
+@dataclass
+class Archived:
+    testimony: Testimony
+    asset: MediaAsset
+    created: bool
+
+
+def downloader_version() -> str:
+    return str(yt_dlp.version.__version__)
+
+
+def parse_rate(value: str | int | None) -> int | None:
+    """'1M', '500K' or a number of bytes per second -> bytes per second (None: no limit)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    parsed = parse_bytes(value)
+    if parsed is None or parsed <= 0:
+        raise ArchiveError(f"rate limit {value!r}: give bytes per second such as 500K or 1M.")
+    return int(parsed)
+
+
+def external_id_for(platform: str, platform_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._:-]", "-", f"{platform}-{platform_id}".lower())[:100]
+
+
+def _staging_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / STAGING
+
+
+def _existing(platform: str, platform_id: str, source: str) -> MediaAsset | None:
+    if not platform or not platform_id:
+        return None
+    found = MediaAsset.objects.filter(
+        platform=platform, platform_id=platform_id, kind=MediaAsset.Kind.ORIGINAL
+    )
+    if platform.lower() == "generic":
+        # The generic extractor names a file by its basename: the same id on two hosts is
+        # two recordings, so the address is part of the identity.
+        found = found.filter(captured_from=source)
+    return found.select_related("testimony").order_by("pk").first()
+
+
+def _published(meta: dict[str, Any]) -> dt.date | None:
+    raw = meta.get("upload_date")
+    if not isinstance(raw, str) or not re.fullmatch(r"\d{8}", raw):
+        return None
+    try:
+        return dt.datetime.strptime(raw, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def _text(value: Any, limit: int) -> str:
+    return str(value)[:limit] if value not in (None, "") else ""
+
+
+def _check_space(path: Path, source: str) -> None:
+    root = Path(settings.MEDIA_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    needed = path.stat().st_size
+    free = shutil.disk_usage(root).free
+    if free < needed:
+        raise DiskFullError(_disk_full_message(source, root))
+
+
+def _disk_full_message(source: str, root: Path) -> str:
+    return (
+        f"{source}: the disk holding {root} is full. Free space (or move MEDIA_ROOT) and run "
+        "the same command again: finished downloads are kept and partial ones resume."
+    )
+
+
+def record(
+    path: Path,
+    meta: dict[str, Any],
+    *,
+    captured_from: str,
+    captured_at: dt.datetime,
+    language: str = "",
+    visibility: str = Visibility.DRAFT,
+    queue: bool = True,
+) -> Archived:
+    """Store one downloaded file and its provenance; an archived one is returned as it is.
+
+    `meta` is the sanitised info dict as captured (JSON-safe). The file is stored first;
+    the rows are written in one transaction afterwards, so a failure leaves no half row.
+    """
+    from transcription import pipeline
+
+    platform = _text(meta.get("extractor_key") or meta.get("ie_key"), 50)
+    platform_id = _text(meta.get("id"), 200)
+    source = captured_from or str(path)
+    existing = _existing(platform, platform_id, captured_from)
+    if existing is not None:
+        return Archived(existing.testimony, existing, created=False)
+    try:
+        media = probe_media(path)
+    except EngineError as exc:
+        raise NotMediaError(
+            f"{source}: the downloaded file {path.name} is not readable media ({exc}). "
+            "Check the URL in a browser; the site may have served an error page."
+        ) from exc
+    _check_space(path, source)
+    try:
+        name, sha, size = store_original(path)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise DiskFullError(_disk_full_message(source, Path(settings.MEDIA_ROOT))) from exc
+        raise
+    same = MediaAsset.objects.filter(sha256=sha).select_related("testimony").order_by("pk").first()
+    if same is not None:
+        return Archived(same.testimony, same, created=False)
+    external_id = external_id_for(platform or "file", platform_id or sha[:16])
+    if Testimony.objects.filter(external_id=external_id).exists():
+        external_id = f"{external_id[:91]}-{sha[:8]}"
+    published = _published(meta)
+    with transaction.atomic():
+        testimony = Testimony.objects.create(
+            external_id=external_id,
+            title=_text(meta.get("title") or path.stem, 500),
+            description=_text(meta.get("description"), 100_000),
+            language=language,
+            languages=[language] if language else [],
+            visibility=visibility,
+            published_on=published,
+            published_precision=Precision.DAY,
+            source_platform=platform,
+            source_url=captured_from[:1000],
+        )
+        asset = create_original(
+            testimony=testimony,
+            source=path,
+            name=name,
+            sha=sha,
+            size=size,
+            info=media,
+            captured_at=captured_at,
+            captured_from=captured_from[:1000],
+            platform=platform,
+            platform_id=platform_id,
+            platform_metadata=meta,
+        )
+        if queue:
+            pipeline.queue(testimony.pk)
+    return Archived(testimony, asset, created=True)
+
+
+class _YtLogger:
+    """yt-dlp's messages go to logging, not to the terminal the progress bars use."""
+
+    def debug(self, msg: str) -> None:
+        logger.debug(msg)
+
+    def info(self, msg: str) -> None:
+        logger.info(msg)
+
+    def warning(self, msg: str) -> None:
+        logger.warning(msg)
+
+    def error(self, msg: str) -> None:
+        logger.error(msg)
+
+
+class _StorePP(PostProcessor):
+    """Runs after each file is in place: stores it at once, so a channel cut off halfway
+    keeps every video finished before the cut."""
+
+    def __init__(self, archiver: _Archiver) -> None:
+        super().__init__(None)
+        self.archiver = archiver
+
+    def run(self, info: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+        self.archiver.store(info)
+        return [], info
+
+
+class _Archiver:
+    def __init__(self, url: str, *, language: str, visibility: str, queue: bool) -> None:
+        self.url = url
+        self.language = language
+        self.visibility = visibility
+        self.queue = queue
+        self.results: list[Archived] = []
+
+    def skip_archived(self, info: dict[str, Any], *, incomplete: bool = False) -> str | None:
+        """yt-dlp match_filter: a video already archived is not downloaded again."""
+        if incomplete or info.get("_type", "video") != "video":
+            return None
+        source = str(info.get("webpage_url") or info.get("original_url") or self.url)
+        existing = _existing(
+            _text(info.get("extractor_key"), 50), _text(info.get("id"), 200), source
+        )
+        if existing is None:
+            return None
+        self.results.append(Archived(existing.testimony, existing, created=False))
+        return f"already archived as {existing.testimony.external_id}"
+
+    def store(self, info: dict[str, Any]) -> None:
+        path = Path(info["filepath"])
+        meta = yt_dlp.YoutubeDL.sanitize_info(info, remove_private_keys=True)
+        meta = json.loads(json.dumps(meta, default=str))
+        meta["downloader"] = DOWNLOADER
+        meta["downloader_version"] = downloader_version()
+        source = str(info.get("webpage_url") or info.get("original_url") or self.url)
+        item = record(
+            path,
+            meta,
+            captured_from=source,
+            captured_at=timezone.now(),
+            language=self.language,
+            visibility=self.visibility,
+            queue=self.queue,
+        )
+        self.results.append(item)
+        # Stored (or already there): the staging copy and its info.json are no longer needed.
+        for leftover in (path, path.with_suffix(".info.json")):
+            leftover.unlink(missing_ok=True)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        info = getattr(current, "exc_info", None)
+        if isinstance(info, tuple) and len(info) > 1 and isinstance(info[1], BaseException):
+            todo.append(info[1])
+        cause = getattr(current, "cause", None)
+        if isinstance(cause, BaseException):
+            todo.append(cause)
+        todo.extend([current.__cause__, current.__context__])
+
+
+def _explain(url: str, exc: DownloadError) -> ArchiveError:
+    chain = list(_chain(exc))
+    text = " ".join(str(e) for e in chain)
+    if any(isinstance(e, OSError) and e.errno == errno.ENOSPC for e in chain) or (
+        "No space left on device" in text
+    ):
+        return DiskFullError(_disk_full_message(url, Path(settings.MEDIA_ROOT)))
+    if any(isinstance(e, UnsupportedError) for e in chain) or "Unsupported URL" in text:
+        return UnsupportedSiteError(
+            f"{url}: no video was found at this address (unsupported site or page). Give the "
+            "address of the video, playlist or channel page itself, or download it by hand and "
+            "use --from-folder."
+        )
+    if any(isinstance(e, ContentTooShortError | IncompleteRead) for e in chain):
+        return DownloadInterruptedError(
+            f"{url}: the download was cut off before the end. Run the same command again: it "
+            "resumes from the partial file in the staging folder."
+        )
+    for e in chain:
+        if isinstance(e, HTTPError):
+            return UnreachableError(
+                f"{url}: the site answered HTTP {e.status} ({e.reason}). Check the address; a "
+                "video that was taken down cannot be archived from the platform any more."
+            )
+    for e in chain:
+        if isinstance(e, TransportError):
+            return UnreachableError(
+                f"{url}: the site could not be reached ({e}). "
+                "Check the address and the network, then run the same command again."
+            )
+    message = str(exc).removeprefix("ERROR: ")
+    return ArchiveError(f"{url}: {message}")
+
+
+def archive_url(
+    url: str,
+    *,
+    language: str = "",
+    visibility: str = Visibility.DRAFT,
+    queue: bool = True,
+    rate_limit: str | int | None = None,
+    progress: ProgressHook | None = None,
+    sleep_interval: float = 0.0,
+) -> list[Archived]:
+    """Download a video, playlist or channel and archive every file with its provenance.
+
+    Videos already archived (same platform and id) are not downloaded again; a file already
+    archived under another address (same SHA-256) is returned as it is (created=False).
+    """
+    archiver = _Archiver(url, language=language, visibility=visibility, queue=queue)
+    # One staging folder per address asked for, one file per video id inside it: a second
+    # run of the same command finds and resumes the same .part files.
+    staging = _staging_root() / hashlib.sha256(url.encode()).hexdigest()[:16]
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise DiskFullError(_disk_full_message(url, Path(settings.MEDIA_ROOT))) from exc
+        raise
+    options: dict[str, Any] = {
+        "outtmpl": {"default": str(staging / "%(extractor_key)s-%(id)s.%(ext)s")},
+        "restrictfilenames": True,
+        "continuedl": True,
+        "nopart": False,
+        "overwrites": False,
+        "writeinfojson": True,
+        "fixup": "never",  # keep the bytes as the platform served them
+        "noplaylist": False,
+        "ignoreerrors": False,
+        "retries": 3,
+        "fragment_retries": 3,
+        "match_filter": archiver.skip_archived,
+        "logger": _YtLogger(),
+        "quiet": True,
+        "noprogress": True,
+        "progress_hooks": [progress] if progress is not None else [],
+        "ratelimit": parse_rate(rate_limit),
+    }
+    if sleep_interval > 0:
+        options["sleep_interval"] = sleep_interval
+        options["sleep_interval_requests"] = sleep_interval
+    try:
+        with yt_dlp.YoutubeDL(options) as ydl:
+            ydl.add_post_processor(_StorePP(archiver), when="after_move")
+            ydl.extract_info(url, download=True)
+    except DownloadError as exc:
+        raise _explain(url, exc) from exc
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise DiskFullError(_disk_full_message(url, Path(settings.MEDIA_ROOT))) from exc
+        raise
+    finally:
+        if not any(staging.iterdir()):
+            staging.rmdir()  # nothing to resume
+    return archiver.results
+
+
+def _media_beside(info_json: Path, info: dict[str, Any]) -> Path | None:
+    stem = info_json.name.removesuffix(".info.json")
+    named = info.get("_filename") or info.get("filename")
+    candidates: list[Path] = []
+    if isinstance(named, str):
+        candidates.append(info_json.parent / Path(named).name)
+    candidates += [info_json.with_name(stem + suffix) for suffix in sorted(MEDIA_SUFFIXES)]
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def archive_folder(
+    folder: Path,
+    *,
+    language: str = "",
+    visibility: str = Visibility.DRAFT,
+    queue: bool = True,
+    progress: Callable[[Path], None] | None = None,
+) -> list[Archived]:
+    """Import files yt-dlp already downloaded (media + `<name>.info.json`), without network."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise MissingInfoError(f"{folder}: not a folder. Give the folder yt-dlp downloaded into.")
+    pairs: list[tuple[Path, Path, dict[str, Any]]] = []
+    for info_json in sorted(folder.rglob("*.info.json")):
+        try:
+            info = json.loads(info_json.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise MissingInfoError(
+                f"{info_json}: not a readable yt-dlp info file ({exc}). Remove it or "
+                "download its video again with --write-info-json."
+            ) from exc
+        if not isinstance(info, dict) or info.get("_type", "video") != "video":
+            continue  # playlist and channel info files describe no single file
+        media = _media_beside(info_json, info)
+        if media is None:
+            raise MissingInfoError(
+                f"{info_json}: no media file beside it. Put the downloaded file next to its "
+                ".info.json (same name), or download it again."
+            )
+        pairs.append((info_json, media, info))
+    if not pairs:
+        raise MissingInfoError(
+            f"{folder}: no <name>.info.json files. Download with yt-dlp --write-info-json, "
+            "or use `manage.py ingest` for files without their platform metadata."
+        )
+    results: list[Archived] = []
+    for _info_json, media, info in pairs:
+        meta = yt_dlp.YoutubeDL.sanitize_info(info, remove_private_keys=True)
+        meta = json.loads(json.dumps(meta, default=str))
+        version = info.get("_version")
+        meta["downloader"] = DOWNLOADER
+        meta["downloader_version"] = (
+            str(version.get("version", "")) if isinstance(version, dict) else "unknown"
+        )
+        meta["imported_from_folder"] = True
+        meta["importer_version"] = downloader_version()
+        epoch = info.get("epoch")
+        captured_at = (
+            dt.datetime.fromtimestamp(float(epoch), tz=dt.UTC)
+            if isinstance(epoch, int | float)
+            else timezone.now()
+        )
+        source = str(info.get("webpage_url") or info.get("original_url") or "")
+        results.append(
+            record(
+                media,
+                meta,
+                captured_from=source,
+                captured_at=captured_at,
+                language=language,
+                visibility=visibility,
+                queue=queue,
+            )
+        )
+        if progress is not None:
+            progress(media)
+    return results
