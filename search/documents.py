@@ -33,10 +33,6 @@ def _tokens_of_keys(keys: set[str]) -> set[str]:
     return {part for key in keys for part in key.split()}
 
 
-def public_testimonies() -> Any:
-    return Testimony.objects.filter(visibility=Visibility.PUBLIC)
-
-
 def with_related(queryset: Any) -> Any:
     return queryset.prefetch_related(
         Prefetch("people", queryset=Person.objects.prefetch_related("names")),
