@@ -19,6 +19,7 @@ from .models import (
     Place,
     PlaceAlias,
     Segment,
+    SourceCheck,
     Testimony,
     Transcript,
 )
@@ -182,3 +183,14 @@ class MentionAdmin(admin.ModelAdmin):
     list_filter = ("kind", "review", "origin")
     search_fields = ("surface",)
     raw_id_fields = ("segment", "person", "place", "event")
+
+
+@admin.register(SourceCheck)
+class SourceCheckAdmin(admin.ModelAdmin):
+    """The takedown report for staff: filter by state and date."""
+
+    list_display = ("testimony", "state", "checked_at", "http_status", "url")
+    list_filter = ("state", "checked_at")
+    date_hierarchy = "checked_at"
+    search_fields = ("testimony__external_id", "url", "message")
+    readonly_fields = ("testimony", "url", "checked_at", "state", "http_status", "message")

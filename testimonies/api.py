@@ -21,6 +21,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
     extend_schema_view,
+    inline_serializer,
 )
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view, throttle_classes
@@ -41,6 +42,7 @@ from .models import (
     Visibility,
 )
 from .redaction import mask
+from .takedowns import gone_since
 
 
 class ById(CursorPagination):
@@ -181,6 +183,9 @@ class TestimonySerializer(serializers.ModelSerializer[Testimony]):
     people: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     places: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     page = serializers.SerializerMethodField()
+    source_status = serializers.SerializerMethodField(
+        help_text="Set when the platform copy is gone: state and the first check that saw it."
+    )
 
     class Meta:
         model = Testimony
@@ -199,7 +204,19 @@ class TestimonySerializer(serializers.ModelSerializer[Testimony]):
             "places",
             "status",
             "page",
+            "source_status",
         ]
+
+    @extend_schema_field(
+        inline_serializer(
+            "SourceStatus",
+            {"state": serializers.CharField(), "since": serializers.DateTimeField()},
+            allow_null=True,
+        )
+    )
+    def get_source_status(self, testimony: Testimony) -> dict[str, Any] | None:
+        gone = gone_since(testimony)
+        return {"state": gone.state, "since": gone.checked_at.isoformat()} if gone else None
 
     def get_recorded_on(self, testimony: Testimony) -> str:
         return format_partial(testimony.recorded_on, testimony.recorded_precision)

@@ -291,7 +291,7 @@ class _Archiver:
             leftover.unlink(missing_ok=True)
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
+def error_chain(exc: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:
@@ -310,7 +310,7 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _explain(url: str, exc: DownloadError) -> ArchiveError:
-    chain = list(_chain(exc))
+    chain = list(error_chain(exc))
     text = " ".join(str(e) for e in chain)
     if any(isinstance(e, OSError) and e.errno == errno.ENOSPC for e in chain) or (
         "No space left on device" in text

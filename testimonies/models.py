@@ -435,3 +435,28 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.surface}"
+
+
+class SourceCheck(models.Model):
+    """One look at a testimony's platform copy: is it still there, and if not, why."""
+
+    class State(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        REMOVED = "removed", "Removed"
+        PRIVATE = "private", "Private or access denied"
+        GEO_BLOCKED = "geo_blocked", "Blocked in a country"
+        TERMINATED = "terminated", "Account terminated"
+        ERROR = "error", "Error"
+
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="source_checks")
+    url = models.URLField(max_length=1000)
+    checked_at = models.DateTimeField(db_index=True)
+    state = models.CharField(max_length=12, choices=State.choices, db_index=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    message = models.TextField(blank=True, help_text="The platform's own words.")
+
+    class Meta:
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.testimony.external_id} {self.state} {self.checked_at:%Y-%m-%d}"

@@ -16,6 +16,7 @@ from transcription.pipeline import load_result
 
 from .api import public_places
 from .models import Event, MediaAsset, Person, Segment, Testimony, Transcript
+from .takedowns import gone_since
 
 DOWNLOADS = {
     "vtt": "text/vtt; charset=utf-8",
@@ -75,6 +76,7 @@ def testimony_page(request: HttpRequest, external_id: str) -> HttpResponse:
             "is_video": is_video,
             "events": events,
             "downloads": list(DOWNLOADS),
+            "gone": gone_since(testimony),
         },
     )
 

@@ -40,3 +40,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith(("redis", "rediss"))
     else {}
 )
+
+# The takedown monitor: every platform copy is re-checked this often (hours).
+CELERY_BEAT_SCHEDULE = {
+    "check-sources": {
+        "task": "testimonies.tasks.check_sources",
+        "schedule": env_int("TAKEDOWN_CHECK_HOURS", 24, minimum=1) * 3600,
+    }
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -62,6 +62,8 @@ class Command(BaseCommand):
             python = sys.executable
             worker = [python, "-m", "celery", "-A", "config", "worker"]
             worker += ["-Q", "default,transcribe", "--concurrency", "1", "--loglevel", "INFO"]
+            # One machine: the periodic takedown checks run inside this worker.
+            worker += ["--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
             web = [python, "manage.py", "runserver", options["addr"], "--noreload"]
             for command in (worker, web):
                 children.append(

@@ -1,0 +1,130 @@
+"""Takedown monitor: re-check each testimony's platform copy and keep its history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import yt_dlp
+from django.db.models import QuerySet
+from django.utils import timezone
+from yt_dlp.networking.exceptions import HTTPError
+from yt_dlp.utils import DownloadError
+
+from .archiving import error_chain
+from .models import SourceCheck, Testimony
+
+State = SourceCheck.State
+# The platforms' own wording, most specific first (YouTube, Odysee, generic pages).
+_PATTERNS: list[tuple[str, str]] = [
+    (State.TERMINATED, r"account .* (has been )?terminated|channel .* terminated"),
+    (
+        State.GEO_BLOCKED,
+        r"not (made this video )?available in your country|blocked it in your country"
+        r"|geo.?restrict",
+    ),
+    (State.PRIVATE, r"private video|video is private|sign in to confirm|members-only"),
+    (
+        State.REMOVED,
+        r"video (has been )?removed|video unavailable|no longer available|does not exist",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Observation:
+    state: str
+    http_status: int | None
+    message: str
+
+
+def observe(url: str) -> Observation:
+    """Ask the platform about one URL, without downloading; classify what it says."""
+    options: dict[str, Any] = {
+        "quiet": True,
+        "no_warnings": True,
+        "skip_download": True,
+        "noplaylist": True,
+        "socket_timeout": 20,
+        "retries": 1,
+    }
+    try:
+        with yt_dlp.YoutubeDL(options) as ydl:
+            ydl.extract_info(url, download=False, process=False)
+    except DownloadError as exc:
+        return classify(exc)
+    return Observation(State.AVAILABLE, 200, "")
+
+
+def classify(exc: BaseException) -> Observation:
+    chain = list(error_chain(exc))
+    text = " ".join(str(e) for e in chain).removeprefix("ERROR: ")
+    status = next((int(e.status) for e in chain if isinstance(e, HTTPError)), None)
+    for state, pattern in _PATTERNS:
+        if re.search(pattern, text, re.IGNORECASE):
+            return Observation(state, status, text[:2000])
+    if status in (404, 410):
+        return Observation(State.REMOVED, status, text[:2000])
+    if status in (401, 403):
+        return Observation(State.PRIVATE, status, text[:2000])
+    if status == 451:
+        return Observation(State.GEO_BLOCKED, status, text[:2000])
+    # Unreachable, timeouts, anything else: an error, never taken for a takedown.
+    return Observation(State.ERROR, status, text[:2000])
+
+
+def check_sources(
+    testimonies: Iterable[Testimony] | QuerySet[Testimony] | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> list[SourceCheck]:
+    """Record one check per testimony with a source URL; the archive copy is never touched."""
+    rows = testimonies if testimonies is not None else Testimony.objects.exclude(source_url="")
+    checks = []
+    for testimony in rows:
+        if not testimony.source_url:
+            continue
+        seen = observe(testimony.source_url)
+        checks.append(
+            SourceCheck.objects.create(
+                testimony=testimony,
+                url=testimony.source_url,
+                checked_at=now or timezone.now(),
+                state=seen.state,
+                http_status=seen.http_status,
+                message=seen.message,
+            )
+        )
+    return checks
+
+
+def gone_since(testimony: Testimony) -> SourceCheck | None:
+    """The first check of the current run of 'gone' states, if the copy is gone now."""
+    checks = list(testimony.source_checks.order_by("-checked_at")[:200])
+    if not checks or checks[0].state in (State.AVAILABLE, State.ERROR):
+        return None
+    first = checks[0]
+    for check in checks[1:]:
+        if check.state == State.AVAILABLE:
+            break
+        if check.state != State.ERROR:
+            first = check
+    return first
+
+
+def disappeared_between(
+    start: dt.datetime, end: dt.datetime
+) -> list[tuple[Testimony, SourceCheck]]:
+    """Testimonies whose platform copy went from available to gone within [start, end)."""
+    found = []
+    candidates = Testimony.objects.filter(
+        source_checks__checked_at__gte=start, source_checks__checked_at__lt=end
+    ).distinct()
+    for testimony in candidates:
+        since = gone_since(testimony)
+        if since and start <= since.checked_at < end:
+            found.append((testimony, since))
+    return sorted(found, key=lambda pair: pair[1].checked_at)
