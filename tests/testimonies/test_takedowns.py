@@ -97,3 +97,15 @@ def test_a_removal_is_dated_reported_and_shown(platform: str, capsys: Any):
     api = Client().get("/api/v1/testimonies/t-1").json()
     assert api["source_status"]["state"] == "removed"
     assert api["source_status"]["since"].startswith("2026-03-02")
+
+
+def test_the_periodic_task_checks_every_source(platform: str, monkeypatch: pytest.MonkeyPatch):
+    from config.celery import app
+    from testimonies import tasks
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    for name in ("a", "b", "c"):
+        _testimony(name, f"{platform}/{name}.mp3")
+    Testimony.objects.create(external_id="no-source", title="x", language="kk")
+    assert tasks.check_sources.apply().get() == 3
+    assert SourceCheck.objects.filter(state="available").count() == 3
