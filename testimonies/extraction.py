@@ -1,0 +1,302 @@
+"""Proposals from transcript text: places, dates with precision, kinship, what happened.
+
+Proposals, never facts: editors confirm them. Places come from the gazetteer (inflected
+forms included); dates, kinship words and event words from per-language tables below.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from search import gazetteer
+
+_MONTH_NAMES = [
+    "қаңтар январ january ianuary يانۋار",
+    "ақпан феврал february فېۋرال",
+    "наурыз март march مارت",
+    "сәуір апрел april ئاپرېل",
+    "мамыр мая май may ماي",
+    "маусым июн june ئىيۇن",
+    "шілде июл july ئىيۇل",
+    "тамыз август august ئاۋغۇست",
+    "қыркүйек сентябр september سېنتەبىر",
+    "қазан октябр october ئۆكتەبىر",
+    "қараша ноябр november نويابىر",
+    "желтоқсан декабр december دېكابىر",
+]
+# Kazakh, Russian (stems: марте, марта), English and Uyghur month names -> month number.
+MONTHS = {
+    name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()
+}
+SEASONS = {
+    "spring": 4,
+    "summer": 7,
+    "autumn": 10,
+    "fall": 10,
+    "winter": 1,
+    "көктем": 4,
+    "жаз": 7,
+    "күз": 10,
+    "қыс": 1,
+    "весн": 4,
+    "лет": 7,
+    "осен": 10,
+    "зим": 1,
+    "ئەتىياز": 4,
+    "ياز": 7,
+    "كۈز": 10,
+    "قىش": 1,
+}
+_YEAR = r"(19[5-9]\d|20[0-4]\d)"
+_WORD = r"[^\W\d_]+"
+# A month or season word next to a year: "наурыз 2018", "в марте 2018", "March 2018",
+# "2018 жылы наурызда", "spring 2018", "2018-يىلى مارتتا".
+_MONTH_THEN_YEAR = re.compile(rf"({_WORD})\s+{_YEAR}", re.IGNORECASE)
+_YEAR_THEN_MONTH = re.compile(
+    rf"{_YEAR}\s*(?:-?\s*(?:жылы|жылдың|года|году|г\.|يىلى|يىل)\s+)({_WORD})", re.IGNORECASE
+)
+_DAY_DATE = re.compile(
+    r"\b(\d{1,2})[./](\d{1,2})[./]" + _YEAR + r"\b|\b" + _YEAR + r"-(\d{2})-(\d{2})\b"
+)
+_YEAR_ONLY = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
+
+KINSHIP = {
+    "brother": ["ағам", "інім", "ағасы", "інісі", "брат", "брата", "ئاكام", "ئىنىم", "brother"],
+    "sister": [
+        "әпкем",
+        "апам",
+        "қарындасым",
+        "сіңлім",
+        "сестра",
+        "сестру",
+        "ھەدەم",
+        "سىڭلىم",
+        "sister",
+    ],
+    "father": ["әкем", "отец", "отца", "папа", "دادام", "ئاتام", "father"],
+    "mother": ["анам", "мать", "мама", "ئانام", "ئاپام", "mother"],
+    "son": ["ұлым", "сын", "сына", "ئوغلۇم", "son"],
+    "daughter": ["қызым", "дочь", "дочери", "قىزىم", "daughter"],
+    "husband": ["күйеуім", "муж", "мужа", "ئېرىم", "يولدىشىم", "husband"],
+    "wife": ["әйелім", "жена", "жену", "ئايالىم", "wife"],
+    "uncle": ["нағашым", "көкем", "дядя", "дядю", "تاغام", "uncle"],
+}
+EVENTS = {
+    "detained": [
+        "ұсталды",
+        "ұстады",
+        "тұтқындалды",
+        "алып кетті",
+        "забрали",
+        "арестовали",
+        "задержали",
+        "تۇتۇلدى",
+        "تۇتۇپ",
+        "detained",
+        "arrested",
+        "taken",
+    ],
+    "sentenced": [
+        "сотталды",
+        "үкім",
+        "приговорили",
+        "осудили",
+        "срок",
+        "كېسىلدى",
+        "sentenced",
+        "years in prison",
+    ],
+    "sent_to_camp": [
+        "лагерь",
+        "лагерге",
+        "лагерде",
+        "лагере",
+        "лагерь",
+        "оқыту орталығы",
+        "лагېر",
+        "لاگېر",
+        "تەربىيەلەش",
+        "camp",
+        "training centre",
+        "training center",
+    ],
+    "disappeared": [
+        "жоғалып",
+        "хабар жоқ",
+        "пропал",
+        "пропала",
+        "исчез",
+        "ничего не знаем",
+        "دېرەك يوق",
+        "يوقاپ",
+        "disappeared",
+        "no news",
+        "missing",
+    ],
+    "released": ["босатылды", "босады", "освободили", "отпустили", "قويۇپ بېرىلدى", "released"],
+    "died": [
+        "қайтыс болды",
+        "қаза тапты",
+        "умер",
+        "умерла",
+        "погиб",
+        "ۋاپات",
+        "died",
+        "passed away",
+    ],
+}
+
+
+@dataclass
+class DateMention:
+    surface: str
+    start: int
+    end: int
+    value: str  # YYYY, YYYY-MM or YYYY-MM-DD
+    precision: str  # year, month, day, season
+
+
+@dataclass
+class Proposals:
+    places: list[dict[str, Any]] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    kinship: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _month(word: str) -> tuple[int, str] | None:
+    lowered = word.lower()
+    for stem, number in MONTHS.items():
+        if lowered.startswith(stem[: max(4, len(stem) - 2)]) and len(lowered) < len(stem) + 5:
+            return number, "month"
+    for stem, number in SEASONS.items():
+        if lowered.startswith(stem) and len(lowered) < len(stem) + 6:
+            return number, "season"
+    return None
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Dates with their precision; each year is reported once, at its most precise."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(match: re.Match[str], value: str, precision: str) -> None:
+        span = match.span()
+        if any(s < span[1] and span[0] < e for s, e in taken):
+            return
+        taken.append(span)
+        found.append(DateMention(match.group(0), span[0], span[1], value, precision))
+
+    for match in _DAY_DATE.finditer(text):
+        if match.group(3):
+            day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+        else:
+            year, month, day = match.group(4), int(match.group(5)), int(match.group(6))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            add(match, f"{year}-{month:02d}-{day:02d}", "day")
+    for pattern, word_group, year_group in ((_YEAR_THEN_MONTH, 2, 1), (_MONTH_THEN_YEAR, 1, 2)):
+        for match in pattern.finditer(text):
+            named = _month(match.group(word_group))
+            if named:
+                number, precision = named
+                add(match, f"{match.group(year_group)}-{number:02d}", precision)
+    for match in _YEAR_ONLY.finditer(text):
+        add(match, match.group(1), "year")
+    return sorted(found, key=lambda d: d.start)
+
+
+def _keywords(text: str, table: dict[str, list[str]]) -> list[str]:
+    lowered = text.lower()
+    return [
+        kind
+        for kind, words in table.items()
+        if any(re.search(rf"(?<!\w){re.escape(w)}", lowered) for w in words)
+    ]
+
+
+def extract(text: str, *, language: str | None = None) -> Proposals:
+    """Every proposal a piece of text supports, without touching the database."""
+    places = [
+        {
+            "gazetteer_id": place_id,
+            "surface": surface,
+            "start": start,
+            "end": end,
+            "name": gazetteer.get(place_id).name,
+        }
+        for place_id, start, end, surface in gazetteer.find_places_in_text(text, language)
+    ]
+    return Proposals(
+        places=places,
+        dates=find_dates(text),
+        kinship=_keywords(text, KINSHIP),
+        events=_keywords(text, EVENTS),
+    )
+
+
+def propose(testimony_id: int) -> int:
+    """Store the machine's proposals for a testimony's current transcript as Mentions.
+
+    Earlier machine proposals that no editor reviewed are replaced; reviewed ones stay.
+    Returns how many proposals were stored.
+    """
+    from django.db import transaction
+
+    from .models import Event, Mention, Place, Testimony
+
+    testimony = Testimony.objects.get(pk=testimony_id)
+    transcript = testimony.current_transcript()
+    if transcript is None:
+        return 0
+    language = transcript.language
+    mentions: list[Mention] = []
+    for segment in transcript.segments.all():
+        found = extract(segment.text, language=language)
+        for place in found.places:
+            mentions.append(
+                Mention(
+                    segment=segment,
+                    kind=Mention.Kind.PLACE,
+                    surface=place["surface"][:300],
+                    char_start=place["start"],
+                    char_end=place["end"],
+                    value={"gazetteer_id": place["gazetteer_id"], "name": place["name"]},
+                    confidence=0.9,
+                    place=Place.objects.filter(gazetteer_id=place["gazetteer_id"]).first(),
+                )
+            )
+        for date in found.dates:
+            mentions.append(
+                Mention(
+                    segment=segment,
+                    kind=Mention.Kind.DATE,
+                    surface=date.surface[:300],
+                    char_start=date.start,
+                    char_end=date.end,
+                    value={"date": date.value, "precision": date.precision},
+                    confidence=0.8 if date.precision != "year" else 0.7,
+                )
+            )
+        for kind in found.events:
+            mentions.append(
+                Mention(
+                    segment=segment,
+                    kind=Mention.Kind.EVENT,
+                    surface=segment.text[:300],
+                    value={"kind": kind, "kinship": found.kinship},
+                    confidence=0.6,
+                )
+            )
+    with transaction.atomic():
+        Mention.objects.filter(
+            segment__transcript__testimony=testimony,
+            origin=Event.Origin.MACHINE,
+            review=Event.Review.PROPOSED,
+        ).delete()
+        Mention.objects.bulk_create(mentions)
+    return len(mentions)
