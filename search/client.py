@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 import meilisearch
 from django.conf import settings
@@ -16,8 +16,6 @@ from meilisearch.errors import (
     MeilisearchError,
     MeilisearchTimeoutError,
 )
-
-T = TypeVar("T")
 
 INDEXES = ("segments", "people", "testimonies")
 
@@ -142,11 +140,6 @@ def _errors() -> Iterator[None]:
         raise _translate(exc) from exc
 
 
-def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    with _errors():
-        return fn(*args, **kwargs)
-
-
 def check() -> str:
     """Fail with a clear message unless the server is up and accepts our key; return version."""
     with _errors():
@@ -191,17 +184,6 @@ def create_index(name: str, *, uid: str) -> None:
 def ensure_indexes() -> None:
     for name in INDEXES:
         create_index(name, uid=index_uid(name))
-
-
-def index_exists(uid: str) -> bool:
-    with _errors():
-        try:
-            get_client().get_raw_index(uid)
-        except MeilisearchApiError as exc:
-            if exc.code == "index_not_found":
-                return False
-            raise
-    return True
 
 
 def add_documents(uid: str, documents: Sequence[Mapping[str, Any]]) -> Any:
