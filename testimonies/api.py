@@ -368,7 +368,7 @@ class TestimonyViewSet(Visible, viewsets.ReadOnlyModelViewSet[Testimony]):
 
     def get_queryset(self) -> QuerySet[Testimony]:
         return Testimony.objects.filter(visibility__in=self.levels()).prefetch_related(
-            "people", "places"
+            "people", "places", "source_checks"
         )
 
 

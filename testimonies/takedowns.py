@@ -103,7 +103,8 @@ def check_sources(
 
 def gone_since(testimony: Testimony) -> SourceCheck | None:
     """The first check of the current run of 'gone' states, if the copy is gone now."""
-    checks = list(testimony.source_checks.order_by("-checked_at")[:200])
+    # .all() (newest first, by Meta) so a list view's prefetch serves every row.
+    checks = list(testimony.source_checks.all())[:200]
     if not checks or checks[0].state in (State.AVAILABLE, State.ERROR):
         return None
     first = checks[0]
