@@ -136,29 +136,44 @@ def rows_from_csv(data: bytes, *, limit: int | None = MAX_ROWS) -> list[QueryRow
     return rows_from_dicts(items, first_row=2, limit=limit)
 
 
-_index_cache: dict[str, Any] = {}
+_index_cache: dict[bool, tuple[Any, MatchIndex]] = {}
 
 
-def archive_index() -> MatchIndex:
-    """Public people as candidates; rebuilt only when people or testimonies changed."""
+def archive_index(*, public_only: bool = True) -> MatchIndex:
+    """People as match candidates, rebuilt only when people or testimonies changed.
+
+    The public index (lists, the match page, the API) holds people of public testimonies;
+    editors linking proposals (``public_only=False``) see everyone.
+    """
     stamp = (
         Person.objects.aggregate(m=Max("updated_at"))["m"],
         Testimony.objects.aggregate(m=Max("updated_at"))["m"],
         Person.objects.count(),
     )
-    if _index_cache.get("stamp") != stamp:
-        _index_cache["index"] = MatchIndex.build(_candidates())
-        _index_cache["stamp"] = stamp
-    index: MatchIndex = _index_cache["index"]
+    cached = _index_cache.get(public_only)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, MatchIndex.build(_candidates(public_only)))
+        _index_cache[public_only] = cached
+    index: MatchIndex = cached[1]
     return index
 
 
-def _candidates() -> Iterable[Candidate]:
+def best_person(name: str, *, minimum: float = 0.9) -> tuple[int, float] | None:
+    """The archive person (any visibility) whose name matches ``name`` best, if it is close
+    enough to propose linking them: (person id, score)."""
+    found = archive_index(public_only=False).match(QueryRow(name=name), limit=1)
+    if found and found[0].score >= minimum:
+        return found[0].candidate_id, found[0].score
+    return None
+
+
+def _candidates(public_only: bool = True) -> Iterable[Candidate]:
     public = Testimony.objects.public().prefetch_related("places__aliases")
-    people = (
-        Person.objects.filter(testimonies__visibility=Visibility.PUBLIC)
-        .distinct()
-        .prefetch_related("names", Prefetch("testimonies", queryset=public, to_attr="public"))
+    people = Person.objects.all()
+    if public_only:
+        people = people.filter(testimonies__visibility=Visibility.PUBLIC).distinct()
+    people = people.prefetch_related(
+        "names", Prefetch("testimonies", queryset=public, to_attr="public")
     )
     for person in people.iterator(chunk_size=2000):
         names = list(dict.fromkeys([person.primary_name, *(v.name for v in person.names.all())]))

@@ -11,6 +11,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from search import gazetteer
+from search.folding import fold_token
+
+from .people_extraction import PersonMention, find_people, kinship_at
 
 _MONTH_NAMES = [
     "қаңтар январ january ianuary يانۋار",
@@ -61,28 +64,17 @@ _DAY_DATE = re.compile(
     r"\b(\d{1,2})[./](\d{1,2})[./]" + _YEAR + r"\b|\b" + _YEAR + r"-(\d{2})-(\d{2})\b"
 )
 _YEAR_ONLY = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
+# "around 2018", "примерно в 2019 году", "шамамен 2018 жылы", "2018 жылдар шамасында",
+# "2018-يىللار ئەتراپىدا".
+_APPROXIMATE = re.compile(
+    rf"(?:\b(?:around|about|circa|approximately|roughly|c\.)\s+(?:in\s+)?{_YEAR}"
+    rf"|(?:примерно|около|приблизительно|где-то)\s+(?:в\s+)?{_YEAR}"
+    rf"|шамамен\s+{_YEAR}"
+    rf"|{_YEAR}\s*(?:жылдар|жылы)?\s*шамасында"
+    rf"|{_YEAR}\s*-?\s*يىل(?:لار|ى)?\s+ئەتراپىدا)",
+    re.IGNORECASE,
+)
 
-KINSHIP = {
-    "brother": ["ағам", "інім", "ағасы", "інісі", "брат", "брата", "ئاكام", "ئىنىم", "brother"],
-    "sister": [
-        "әпкем",
-        "апам",
-        "қарындасым",
-        "сіңлім",
-        "сестра",
-        "сестру",
-        "ھەدەم",
-        "سىڭلىم",
-        "sister",
-    ],
-    "father": ["әкем", "отец", "отца", "папа", "دادام", "ئاتام", "father"],
-    "mother": ["анам", "мать", "мама", "ئانام", "ئاپام", "mother"],
-    "son": ["ұлым", "сын", "сына", "ئوغلۇم", "son"],
-    "daughter": ["қызым", "дочь", "дочери", "قىزىم", "daughter"],
-    "husband": ["күйеуім", "муж", "мужа", "ئېرىم", "يولدىشىم", "husband"],
-    "wife": ["әйелім", "жена", "жену", "ئايالىم", "wife"],
-    "uncle": ["нағашым", "көкем", "дядя", "дядю", "تاغام", "uncle"],
-}
 EVENTS = {
     "detained": [
         "ұсталды",
@@ -154,13 +146,14 @@ class DateMention:
     start: int
     end: int
     value: str  # YYYY, YYYY-MM or YYYY-MM-DD
-    precision: str  # year, month, day, season
+    precision: str  # year, month, day, season, approximate
 
 
 @dataclass
 class Proposals:
     places: list[dict[str, Any]] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
+    people: list[PersonMention] = field(default_factory=list)
     kinship: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
 
@@ -198,6 +191,8 @@ def find_dates(text: str) -> list[DateMention]:
             year, month, day = match.group(4), int(match.group(5)), int(match.group(6))
         if 1 <= month <= 12 and 1 <= day <= 31:
             add(match, f"{year}-{month:02d}-{day:02d}", "day")
+    for match in _APPROXIMATE.finditer(text):
+        add(match, next(g for g in match.groups() if g), "approximate")
     for pattern, word_group, year_group in ((_YEAR_THEN_MONTH, 2, 1), (_MONTH_THEN_YEAR, 1, 2)):
         for match in pattern.finditer(text):
             named = _month(match.group(word_group))
@@ -218,6 +213,15 @@ def _keywords(text: str, table: dict[str, list[str]]) -> list[str]:
     ]
 
 
+def _kinship_words(text: str) -> list[str]:
+    found: list[str] = []
+    for match in re.finditer(r"\w+", text):
+        kinship = kinship_at(match.group(0))
+        if kinship and kinship not in found:
+            found.append(kinship)
+    return found
+
+
 def extract(text: str, *, language: str | None = None) -> Proposals:
     """Every proposal a piece of text supports, without touching the database."""
     places = [
@@ -233,18 +237,32 @@ def extract(text: str, *, language: str | None = None) -> Proposals:
     return Proposals(
         places=places,
         dates=find_dates(text),
-        kinship=_keywords(text, KINSHIP),
+        people=find_people(text, language),
+        kinship=_kinship_words(text),
         events=_keywords(text, EVENTS),
     )
+
+
+def _texts(testimony: Any, transcript: Any) -> list[tuple[Any, str, str | None]]:
+    """(segment, text, language) pairs: each segment's words and its English translation."""
+    pairs: list[tuple[Any, str, str | None]] = []
+    for segment in transcript.segments.all():
+        pairs.append((segment, segment.text, transcript.language))
+        if segment.translation and transcript.language != "en":
+            pairs.append((segment, segment.translation, "en"))
+    return pairs
 
 
 def propose(testimony_id: int) -> int:
     """Store the machine's proposals for a testimony's current transcript as Mentions.
 
-    Earlier machine proposals that no editor reviewed are replaced; reviewed ones stay.
-    Returns how many proposals were stored.
+    Segments are read in the spoken language and in their English translation; a proposal
+    found in both is stored once. Earlier machine proposals that no editor reviewed are
+    replaced; reviewed ones stay. Returns how many proposals were stored.
     """
     from django.db import transaction
+
+    from search.people_matching import best_person
 
     from .models import Event, Mention, Place, Testimony
 
@@ -252,44 +270,81 @@ def propose(testimony_id: int) -> int:
     transcript = testimony.current_transcript()
     if transcript is None:
         return 0
-    language = transcript.language
     mentions: list[Mention] = []
-    for segment in transcript.segments.all():
-        found = extract(segment.text, language=language)
+    seen: set[tuple[int, str, str]] = set()
+    places = dict(Place.objects.exclude(gazetteer_id=None).values_list("gazetteer_id", "pk"))
+
+    def add(segment: Any, kind: str, key: str, **fields: Any) -> None:
+        if (segment.pk, kind, key) in seen:
+            return
+        seen.add((segment.pk, kind, key))
+        fields["surface"] = fields["surface"][:300]
+        mentions.append(Mention(segment=segment, kind=kind, **fields))
+
+    for segment, text, language in _texts(testimony, transcript):
+        found = extract(text, language=language)
+        source = {"field": "text" if text is segment.text else "translation"}
+        for person in found.people:
+            key = " ".join(fold_token(w) for w in person.name.split())
+            match = best_person(person.name)
+            add(
+                segment,
+                Mention.Kind.PERSON,
+                key,
+                surface=person.surface,
+                char_start=person.start,
+                char_end=person.end,
+                value={
+                    "name": person.name,
+                    "kinship": person.kinship,
+                    "method": person.method,
+                    "language": language,
+                    **source,
+                    **({"match_score": round(match[1], 3)} if match else {}),
+                },
+                confidence=person.confidence,
+                person_id=match[0] if match else None,
+            )
         for place in found.places:
-            mentions.append(
-                Mention(
-                    segment=segment,
-                    kind=Mention.Kind.PLACE,
-                    surface=place["surface"][:300],
-                    char_start=place["start"],
-                    char_end=place["end"],
-                    value={"gazetteer_id": place["gazetteer_id"], "name": place["name"]},
-                    confidence=0.9,
-                    place=Place.objects.filter(gazetteer_id=place["gazetteer_id"]).first(),
-                )
+            add(
+                segment,
+                Mention.Kind.PLACE,
+                place["gazetteer_id"],
+                surface=place["surface"],
+                char_start=place["start"],
+                char_end=place["end"],
+                value={"gazetteer_id": place["gazetteer_id"], "name": place["name"], **source},
+                confidence=0.9,
+                place_id=places.get(place["gazetteer_id"]),
             )
         for date in found.dates:
-            mentions.append(
-                Mention(
-                    segment=segment,
-                    kind=Mention.Kind.DATE,
-                    surface=date.surface[:300],
-                    char_start=date.start,
-                    char_end=date.end,
-                    value={"date": date.value, "precision": date.precision},
-                    confidence=0.8 if date.precision != "year" else 0.7,
-                )
+            add(
+                segment,
+                Mention.Kind.DATE,
+                date.value,
+                surface=date.surface,
+                char_start=date.start,
+                char_end=date.end,
+                value={"date": date.value, "precision": date.precision, **source},
+                confidence=0.8 if date.precision in ("day", "month", "season") else 0.7,
             )
         for kind in found.events:
-            mentions.append(
-                Mention(
-                    segment=segment,
-                    kind=Mention.Kind.EVENT,
-                    surface=segment.text[:300],
-                    value={"kind": kind, "kinship": found.kinship},
-                    confidence=0.6,
-                )
+            named = found.people[0] if found.people else None
+            add(
+                segment,
+                Mention.Kind.EVENT,
+                kind,
+                surface=text,
+                value={
+                    "kind": kind,
+                    "person": named.name if named else None,
+                    "kinship": named.kinship if named else None,
+                    "place": found.places[0]["gazetteer_id"] if found.places else None,
+                    "date": found.dates[0].value if found.dates else None,
+                    "precision": found.dates[0].precision if found.dates else None,
+                    **source,
+                },
+                confidence=0.6 if named else 0.4,
             )
     with transaction.atomic():
         Mention.objects.filter(

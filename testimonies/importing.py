@@ -21,6 +21,7 @@ from .models import (
     Event,
     NameVariant,
     Person,
+    PersonMerge,
     Place,
     PlaceAlias,
     Segment,
@@ -414,14 +415,19 @@ def _script(name: str) -> str:
 def _upsert_person(data: dict[str, Any]) -> Person:
     names = _names(data, "")
     person = None
+    merged = None
     if data.get("key"):
         person = Person.objects.filter(key=data["key"]).first()
+        if person is None:  # merged into another person by an editor: follow the merge
+            merged = PersonMerge.objects.filter(merged_key=data["key"]).first()
+            person = merged.survivor if merged else None
     if person is None:
         variant = NameVariant.objects.filter(name__in=names, person__key__isnull=True).first()
         person = variant.person if variant else None
     if person is None:
         person = Person(key=data.get("key") or None, primary_name=names[0])
-    person.primary_name = names[0]
+    if merged is None:  # a survivor keeps the name its editor chose
+        person.primary_name = names[0]
     for attr in ("status", "gender", "ethnicity", "notes"):
         if data.get(attr) is not None:
             setattr(person, attr, data[attr])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -435,6 +436,29 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.surface}"
+
+
+class PersonMerge(models.Model):
+    """The record of a merge: a duplicate person folded into another, as they were before."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merges")
+    merged_id = models.PositiveIntegerField(help_text="The merged person's former id.")
+    merged_key = models.CharField(max_length=100, blank=True, db_index=True)
+    merged_name = models.CharField(max_length=300)
+    snapshot = models.JSONField(
+        default=dict, help_text="The merged person's fields, names, testimonies and events."
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} (#{self.merged_id}) into {self.survivor}"
 
 
 class SourceCheck(models.Model):
