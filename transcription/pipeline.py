@@ -175,6 +175,10 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
             status=Testimony.Status.TRANSCRIBED, processing_error=""
         )
         schedule_sync(testimony.pk)
+        # Proposals for editors from the new words, on the default queue (not the GPU's).
+        from testimonies.tasks import extract_testimony
+
+        enqueue_on_commit(extract_testimony, testimony.pk)
     return transcript
 
 
