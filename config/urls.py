@@ -1,4 +1,4 @@
-"""URL routes: pages, media, subtitles, the API and its schema, language switching, admin."""
+"""URL routes: pages, staff pages, media, subtitles, the API and its schema, languages, admin."""
 
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from search.api import PeopleMatchAPIView, SearchAPIView
 from search.views import match_page, search_page
-from testimonies import api, views
+from testimonies import api, staff, views
 from testimonies.media import serve_media
 
 router = DefaultRouter(trailing_slash=False)
@@ -31,6 +31,8 @@ urlpatterns = [
     path("places/<int:place_id>/", views.place_page, name="place"),
     path("media/<int:asset_id>/", serve_media, name="media"),
     path("match/", match_page, name="match"),
+    path("staff/takedowns/", staff.takedowns, name="staff-takedowns"),
+    path("staff/takedowns.csv", staff.takedowns_csv, name="staff-takedowns-csv"),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
     path("api/v1/people/match", PeopleMatchAPIView.as_view(), name="api-people-match"),
     re_path(r"^api/v1/export\.(?P<fmt>jsonl|csv)$", api.export, name="api-export"),

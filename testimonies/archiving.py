@@ -26,13 +26,19 @@ from django.db import transaction
 from django.utils import timezone
 from yt_dlp.networking.exceptions import HTTPError, IncompleteRead, TransportError
 from yt_dlp.postprocessor.common import PostProcessor
-from yt_dlp.utils import ContentTooShortError, DownloadError, UnsupportedError, parse_bytes
+from yt_dlp.utils import (
+    ContentTooShortError,
+    DownloadError,
+    UnsupportedError,
+    parse_bytes,
+    unsmuggle_url,
+)
 
 from transcription.engine.audio import probe_media
 from transcription.engine.errors import EngineError
 
 from .dates import Precision
-from .ingest import MEDIA_SUFFIXES, create_original, store_original
+from .ingest import CHUNK, MEDIA_SUFFIXES, create_original, store_original
 from .models import MediaAsset, Testimony, Visibility
 
 logger = logging.getLogger(__name__)
@@ -40,6 +46,8 @@ logger = logging.getLogger(__name__)
 STAGING = "archive-staging"
 DOWNLOADER = "yt-dlp"
 ProgressHook = Callable[[dict[str, Any]], None]
+# Extractors whose id is only a file or page name: the address is part of the identity.
+_NAMED_BY_ADDRESS = {"generic", "html5mediaembed"}
 
 
 class ArchiveError(Exception):
@@ -74,7 +82,14 @@ class MissingInfoError(ArchiveError):
 class Archived:
     testimony: Testimony
     asset: MediaAsset
-    created: bool
+    created: bool  # a new testimony
+    # Same platform id, different bytes: a second original on the existing testimony.
+    new_version: bool = False
+
+
+# Called once per entry of a video, playlist or channel when it is archived (or found
+# already archived), with the number of entries when yt-dlp knows it.
+ItemHook = Callable[[Archived, int | None], None]
 
 
 def downloader_version() -> str:
@@ -107,11 +122,27 @@ def _existing(platform: str, platform_id: str, source: str) -> MediaAsset | None
     found = MediaAsset.objects.filter(
         platform=platform, platform_id=platform_id, kind=MediaAsset.Kind.ORIGINAL
     )
-    if platform.lower() == "generic":
-        # The generic extractor names a file by its basename: the same id on two hosts is
-        # two recordings, so the address is part of the identity.
+    if platform.lower() in _NAMED_BY_ADDRESS:
+        # These extractors name a file by its basename (or a page's name and a number): the
+        # same id on two hosts is two recordings, so the address is part of the identity.
         found = found.filter(captured_from=source)
     return found.select_related("testimony").order_by("pk").first()
+
+
+def _source(info: dict[str, Any], fallback: str) -> str:
+    """The address a video was captured from, without yt-dlp's internal #__youtubedl_smuggle."""
+    url = str(info.get("webpage_url") or info.get("original_url") or fallback)
+    return str(unsmuggle_url(url)[0])
+
+
+def _same_bytes(path: Path, asset: MediaAsset) -> bool:
+    if path.stat().st_size != asset.size:
+        return False
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest() == asset.sha256
 
 
 def _published(meta: dict[str, Any]) -> dt.date | None:
@@ -158,6 +189,8 @@ def record(
 
     `meta` is the sanitised info dict as captured (JSON-safe). The file is stored first;
     the rows are written in one transaction afterwards, so a failure leaves no half row.
+    A video already archived whose bytes have changed (the platform re-encoded or edited
+    it) is stored as a second original of the same testimony; the first is never touched.
     """
     from transcription import pipeline
 
@@ -165,7 +198,7 @@ def record(
     platform_id = _text(meta.get("id"), 200)
     source = captured_from or str(path)
     existing = _existing(platform, platform_id, captured_from)
-    if existing is not None:
+    if existing is not None and _same_bytes(path, existing):
         return Archived(existing.testimony, existing, created=False)
     try:
         media = probe_media(path)
@@ -184,6 +217,32 @@ def record(
     same = MediaAsset.objects.filter(sha256=sha).select_related("testimony").order_by("pk").first()
     if same is not None:
         return Archived(same.testimony, same, created=False)
+    if existing is not None:
+        # Not queued: the testimony's transcript follows its first original.
+        asset = create_original(
+            testimony=existing.testimony,
+            source=path,
+            name=name,
+            sha=sha,
+            size=size,
+            info=media,
+            captured_at=captured_at,
+            captured_from=captured_from[:1000],
+            platform=platform,
+            platform_id=platform_id,
+            platform_metadata={**meta, "previous_sha256": existing.sha256},
+        )
+        logger.warning(
+            "%s: %s %s changed since it was archived (sha256 %s, now %s); stored as a new "
+            "version of %s, the earlier original is kept.",
+            source,
+            platform,
+            platform_id,
+            existing.sha256[:12],
+            sha[:12],
+            existing.testimony.external_id,
+        )
+        return Archived(existing.testimony, asset, created=False, new_version=True)
     external_id = external_id_for(platform or "file", platform_id or sha[:16])
     if Testimony.objects.filter(external_id=external_id).exists():
         external_id = f"{external_id[:91]}-{sha[:8]}"
@@ -249,24 +308,41 @@ class _StorePP(PostProcessor):
 
 
 class _Archiver:
-    def __init__(self, url: str, *, language: str, visibility: str, queue: bool) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        language: str,
+        visibility: str,
+        queue: bool,
+        on_item: ItemHook | None,
+    ) -> None:
         self.url = url
         self.language = language
         self.visibility = visibility
         self.queue = queue
+        self.on_item = on_item
         self.results: list[Archived] = []
+
+    def done(self, item: Archived, info: dict[str, Any]) -> None:
+        self.results.append(item)
+        if self.on_item is not None:
+            in_list = info.get("playlist_index") is not None
+            total = (info.get("n_entries") or info.get("playlist_count")) if in_list else 1
+            self.on_item(item, int(total) if isinstance(total, int) else None)
 
     def skip_archived(self, info: dict[str, Any], *, incomplete: bool = False) -> str | None:
         """yt-dlp match_filter: a video already archived is not downloaded again."""
         if incomplete or info.get("_type", "video") != "video":
             return None
-        source = str(info.get("webpage_url") or info.get("original_url") or self.url)
         existing = _existing(
-            _text(info.get("extractor_key"), 50), _text(info.get("id"), 200), source
+            _text(info.get("extractor_key"), 50),
+            _text(info.get("id"), 200),
+            _source(info, self.url),
         )
         if existing is None:
             return None
-        self.results.append(Archived(existing.testimony, existing, created=False))
+        self.done(Archived(existing.testimony, existing, created=False), info)
         return f"already archived as {existing.testimony.external_id}"
 
     def store(self, info: dict[str, Any]) -> None:
@@ -275,20 +351,26 @@ class _Archiver:
         meta = json.loads(json.dumps(meta, default=str))
         meta["downloader"] = DOWNLOADER
         meta["downloader_version"] = downloader_version()
-        source = str(info.get("webpage_url") or info.get("original_url") or self.url)
-        item = record(
-            path,
-            meta,
-            captured_from=source,
-            captured_at=timezone.now(),
-            language=self.language,
-            visibility=self.visibility,
-            queue=self.queue,
-        )
-        self.results.append(item)
+        leftovers = (path, path.with_suffix(".info.json"))
+        try:
+            item = record(
+                path,
+                meta,
+                captured_from=_source(info, self.url),
+                captured_at=timezone.now(),
+                language=self.language,
+                visibility=self.visibility,
+                queue=self.queue,
+            )
+        except NotMediaError:
+            # An error page is no partial download: the next run must fetch it afresh.
+            for leftover in leftovers:
+                leftover.unlink(missing_ok=True)
+            raise
         # Stored (or already there): the staging copy and its info.json are no longer needed.
-        for leftover in (path, path.with_suffix(".info.json")):
+        for leftover in leftovers:
             leftover.unlink(missing_ok=True)
+        self.done(item, info)
 
 
 def error_chain(exc: BaseException) -> Iterator[BaseException]:
@@ -309,8 +391,18 @@ def error_chain(exc: BaseException) -> Iterator[BaseException]:
         todo.extend([current.__cause__, current.__context__])
 
 
+# After its retries yt-dlp reports a cut transfer as text only, without the exception.
+_CUT_OFF = (
+    r"bytes read, \d+ more expected|Downloaded \d+ bytes, expected \d+ bytes"
+    r"|Did not get any data blocks"
+)
+
+
 def _explain(url: str, exc: DownloadError) -> ArchiveError:
     chain = list(error_chain(exc))
+    ours = next((e for e in chain if isinstance(e, ArchiveError)), None)
+    if ours is not None:
+        return ours
     text = " ".join(str(e) for e in chain)
     if any(isinstance(e, OSError) and e.errno == errno.ENOSPC for e in chain) or (
         "No space left on device" in text
@@ -322,16 +414,21 @@ def _explain(url: str, exc: DownloadError) -> ArchiveError:
             "address of the video, playlist or channel page itself, or download it by hand and "
             "use --from-folder."
         )
-    if any(isinstance(e, ContentTooShortError | IncompleteRead) for e in chain):
+    if any(isinstance(e, ContentTooShortError | IncompleteRead) for e in chain) or re.search(
+        _CUT_OFF, text
+    ):
         return DownloadInterruptedError(
             f"{url}: the download was cut off before the end. Run the same command again: it "
             "resumes from the partial file in the staging folder."
         )
     for e in chain:
         if isinstance(e, HTTPError):
+            # In a playlist or channel, name the entry that failed, not only the list.
+            where = str(unsmuggle_url(str(getattr(e.response, "url", "") or url))[0])
+            subject = url if where == url else f"{url} (entry {where})"
             return UnreachableError(
-                f"{url}: the site answered HTTP {e.status} ({e.reason}). Check the address; a "
-                "video that was taken down cannot be archived from the platform any more."
+                f"{subject}: the site answered HTTP {e.status} ({e.reason}). Check the address; "
+                "a video that was taken down cannot be archived from the platform any more."
             )
     for e in chain:
         if isinstance(e, TransportError):
@@ -351,14 +448,18 @@ def archive_url(
     queue: bool = True,
     rate_limit: str | int | None = None,
     progress: ProgressHook | None = None,
+    on_item: ItemHook | None = None,
     sleep_interval: float = 0.0,
 ) -> list[Archived]:
     """Download a video, playlist or channel and archive every file with its provenance.
 
     Videos already archived (same platform and id) are not downloaded again; a file already
     archived under another address (same SHA-256) is returned as it is (created=False).
+    `progress` gets yt-dlp's progress for each file; `on_item` each entry as it is done.
     """
-    archiver = _Archiver(url, language=language, visibility=visibility, queue=queue)
+    archiver = _Archiver(
+        url, language=language, visibility=visibility, queue=queue, on_item=on_item
+    )
     # One staging folder per address asked for, one file per video id inside it: a second
     # run of the same command finds and resumes the same .part files.
     staging = _staging_root() / hashlib.sha256(url.encode()).hexdigest()[:16]
@@ -375,6 +476,8 @@ def archive_url(
         "nopart": False,
         "overwrites": False,
         "writeinfojson": True,
+        # Each entry's info carries its playlist's id, title and address; no playlist files.
+        "allow_playlist_files": False,
         "fixup": "never",  # keep the bytes as the platform served them
         "noplaylist": False,
         "ignoreerrors": False,

@@ -66,21 +66,30 @@ def store_original(path: Path) -> tuple[str, str, int]:
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as source, tempfile.NamedTemporaryFile(dir=staging, delete=False) as out:
-        while chunk := source.read(CHUNK):
-            digest.update(chunk)
-            out.write(chunk)
-            size += len(chunk)
-        out.flush()
-        os.fsync(out.fileno())
+        try:
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        except BaseException:
+            # A full disk or an interrupt: no partial copy stays behind in the store.
+            os.unlink(out.name)
+            raise
     sha = digest.hexdigest()
     name = f"originals/{sha[:2]}/{sha}{path.suffix.lower()}"
     final = root / name
-    final.parent.mkdir(parents=True, exist_ok=True)
-    if final.exists():
-        os.unlink(out.name)
-    else:
-        shutil.move(out.name, final)
-        final.chmod(0o444)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            os.unlink(out.name)
+        else:
+            shutil.move(out.name, final)
+            final.chmod(0o444)
+    except BaseException:
+        Path(out.name).unlink(missing_ok=True)
+        raise
     return name, sha, size
 
 

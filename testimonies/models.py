@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
@@ -465,12 +466,12 @@ class SourceCheck(models.Model):
     """One look at a testimony's platform copy: is it still there, and if not, why."""
 
     class State(models.TextChoices):
-        AVAILABLE = "available", "Available"
-        REMOVED = "removed", "Removed"
-        PRIVATE = "private", "Private or access denied"
-        GEO_BLOCKED = "geo_blocked", "Blocked in a country"
-        TERMINATED = "terminated", "Account terminated"
-        ERROR = "error", "Error"
+        AVAILABLE = "available", gettext_lazy("Available")
+        REMOVED = "removed", gettext_lazy("Removed")
+        PRIVATE = "private", gettext_lazy("Private or access denied")
+        GEO_BLOCKED = "geo_blocked", gettext_lazy("Blocked in a country")
+        TERMINATED = "terminated", gettext_lazy("Account terminated")
+        ERROR = "error", gettext_lazy("Error")
 
     testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="source_checks")
     url = models.URLField(max_length=1000)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yt_dlp
 from django.db.models import QuerySet
@@ -16,6 +17,9 @@ from yt_dlp.utils import DownloadError
 
 from .archiving import error_chain
 from .models import SourceCheck, Testimony
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 State = SourceCheck.State
 # The platforms' own wording, most specific first (YouTube, Odysee, generic pages).
@@ -121,11 +125,83 @@ def disappeared_between(
 ) -> list[tuple[Testimony, SourceCheck]]:
     """Testimonies whose platform copy went from available to gone within [start, end)."""
     found = []
-    candidates = Testimony.objects.filter(
-        source_checks__checked_at__gte=start, source_checks__checked_at__lt=end
-    ).distinct()
+    candidates = (
+        Testimony.objects.filter(
+            source_checks__checked_at__gte=start, source_checks__checked_at__lt=end
+        )
+        .distinct()
+        .prefetch_related("source_checks")
+    )
     for testimony in candidates:
         since = gone_since(testimony)
         if since and start <= since.checked_at < end:
             found.append((testimony, since))
     return sorted(found, key=lambda pair: pair[1].checked_at)
+
+
+@dataclass(frozen=True)
+class Disappearance:
+    testimony: Testimony
+    gone: SourceCheck  # the first check of the current run of "gone" answers
+    last_available: SourceCheck | None  # the last check before it that found the copy
+
+
+REPORT_DAYS = 30
+REPORT_COLUMNS = [
+    "external_id",
+    "title",
+    "platform",
+    "source_url",
+    "state",
+    "since",
+    "last_available",
+    "message",
+]
+
+
+def report_period(
+    since: dt.date | None, until: dt.date | None, *, now: dt.datetime | None = None
+) -> tuple[dt.datetime, dt.datetime]:
+    """Whole UTC days from `since` to `until` inclusive: by default the last 30 days to now."""
+    now = now or timezone.now()
+    if since is None:
+        since = (now - dt.timedelta(days=REPORT_DAYS)).astimezone(dt.UTC).date()
+    start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
+    if until is None:
+        return start, now + dt.timedelta(seconds=1)
+    return start, dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+def report(start: dt.datetime, end: dt.datetime) -> list[Disappearance]:
+    """What disappeared in [start, end), with when it was last seen available."""
+    rows = []
+    for testimony, gone in disappeared_between(start, end):
+        last = next(
+            (
+                check
+                for check in testimony.source_checks.all()  # newest first, prefetched
+                if check.checked_at < gone.checked_at and check.state == State.AVAILABLE
+            ),
+            None,
+        )
+        rows.append(Disappearance(testimony, gone, last))
+    return rows
+
+
+def write_report(out: SupportsWrite[str], rows: Iterable[Disappearance]) -> None:
+    """The report as CSV: `manage.py takedown_report` and the staff page's download."""
+    writer = csv.writer(out)
+    writer.writerow(REPORT_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            [
+                row.testimony.external_id,
+                row.testimony.title,
+                row.testimony.source_platform,
+                row.gone.url,
+                row.gone.state,
+                row.gone.checked_at.isoformat(),
+                row.last_available.checked_at.isoformat() if row.last_available else "",
+                row.gone.message[:300],
+            ]
+        )

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone, translation
 
 from testimonies.models import SourceCheck, Testimony
 from testimonies.takedowns import check_sources, disappeared_between, gone_since
@@ -109,3 +111,121 @@ def test_the_periodic_task_checks_every_source(platform: str, monkeypatch: pytes
     Testimony.objects.create(external_id="no-source", title="x", language="kk")
     assert tasks.check_sources.apply().get() == 3
     assert SourceCheck.objects.filter(state="available").count() == 3
+
+
+def _history(testimony: Testimony, *states: tuple[str, dt.datetime]) -> None:
+    for state, when in states:
+        SourceCheck.objects.create(
+            testimony=testimony, url=testimony.source_url, checked_at=when, state=state
+        )
+
+
+@pytest.fixture
+def gone() -> dict[str, dt.datetime]:
+    """Three copies: one gone ten days ago, one gone long ago, one still there."""
+    now = timezone.now()
+    days = {"recent": now - dt.timedelta(days=10), "old": now - dt.timedelta(days=45)}
+    recent = _testimony("t-recent", "https://video.example/watch?v=recent")
+    _history(
+        recent,
+        ("available", now - dt.timedelta(days=40)),
+        ("available", now - dt.timedelta(days=12)),
+        ("error", now - dt.timedelta(days=11)),  # a network error is not a takedown
+        ("removed", days["recent"]),
+        ("removed", now - dt.timedelta(days=1)),
+    )
+    old = _testimony("t-old", "https://video.example/watch?v=old")
+    _history(old, ("available", now - dt.timedelta(days=60)), ("private", days["old"]))
+    still = _testimony("t-still", "https://video.example/watch?v=still")
+    _history(still, ("available", now - dt.timedelta(days=2)))
+    return days
+
+
+def _staff() -> Client:
+    browser = Client()
+    browser.force_login(User.objects.create_user("staff", is_staff=True))
+    return browser
+
+
+def test_the_staff_page_lists_what_disappeared_in_the_last_30_days(gone: dict[str, Any]):
+    page = _staff().get("/staff/takedowns/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "t-recent" in html and "t-old" not in html and "t-still" not in html
+    row = html[html.index("t-recent") :]
+    assert "Removed" in row and "youtube" in row
+    assert f"{gone['recent']:%Y-%m-%d}" in row  # first seen gone
+    last = timezone.now() - dt.timedelta(days=12)
+    assert f"{last:%Y-%m-%d}" in row  # last seen available
+    recent = Testimony.objects.get(external_id="t-recent")
+    assert f"/admin/testimonies/testimony/{recent.pk}/change/" in html
+    assert "/t/t-recent/" in html  # public, so its public page too
+    assert 'href="/static/archive/site.css"' in html and "<script" not in html
+    since = (timezone.now() - dt.timedelta(days=30)).date()
+    assert f"/staff/takedowns.csv?since={since}&amp;until={timezone.now().date()}" in html
+
+
+def test_a_period_is_chosen_with_since_and_until(gone: dict[str, Any]):
+    day = gone["old"].date()
+    page = _staff().get("/staff/takedowns/", {"since": str(day), "until": str(day)})
+    html = page.content.decode()
+    assert "t-old" in html and "t-recent" not in html
+    assert "Private or access denied" in html
+    assert "1 testimony disappeared" in html
+
+
+def test_the_csv_download_is_the_command_s_report(gone: dict[str, Any], capsys: Any):
+    since = (timezone.now() - dt.timedelta(days=50)).date()
+    until = timezone.now().date()
+    download = _staff().get("/staff/takedowns.csv", {"since": str(since), "until": str(until)})
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("text/csv")
+    assert f'filename="takedowns-{since}-{until}.csv"' in download["Content-Disposition"]
+    call_command("takedown_report", "--since", str(since), "--until", str(until))
+    command = capsys.readouterr().out
+    body = download.content.decode()
+    assert body.splitlines() == command.splitlines()
+    header, *rows = body.splitlines()
+    assert header.startswith("external_id,title,platform,source_url,state,since,last_available")
+    assert [r.split(",")[0] for r in rows] == ["t-old", "t-recent"]
+    assert ",removed," in rows[1] and ",private," in rows[0]
+
+
+def test_only_staff_and_editors_see_the_report(gone: dict[str, Any]):
+    anonymous = Client().get("/staff/takedowns/")
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    assert Client().get("/staff/takedowns.csv").status_code == 302
+
+    browser = Client()
+    researcher = User.objects.create_user("researcher")
+    researcher.groups.add(Group.objects.get(name="researcher"))
+    browser.force_login(researcher)
+    assert browser.get("/staff/takedowns/").status_code == 403
+    assert browser.get("/staff/takedowns.csv").status_code == 403
+
+    editor = User.objects.create_user("editor")
+    editor.groups.add(Group.objects.get(name="editor"))
+    browser.force_login(editor)
+    assert browser.get("/staff/takedowns/").status_code == 200
+
+
+def test_bad_dates_get_a_clear_answer():
+    browser = _staff()
+    page = browser.get("/staff/takedowns/", {"since": "2026-13-01"})
+    assert page.status_code == 400 and "Enter a valid date" in page.content.decode()
+    page = browser.get("/staff/takedowns/", {"since": "2026-03-08", "until": "2026-03-01"})
+    assert page.status_code == 400 and "ends before it starts" in page.content.decode()
+    csv = browser.get("/staff/takedowns.csv", {"since": "2026-03-08", "until": "2026-03-01"})
+    assert csv.status_code == 400 and b"ends before it starts" in csv.content
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("ru", "Удалено"), ("kk", "Жойылған"), ("zh-hans", "已删除"), ("ug", "ئۆچۈرۈلگەن")],
+)
+def test_state_labels_are_translated(gone: dict[str, Any], language: str, label: str):
+    with translation.override(language):
+        assert str(SourceCheck.State.REMOVED.label) == label
+    browser = _staff()
+    browser.cookies["django_language"] = language
+    assert label in browser.get("/staff/takedowns/").content.decode()

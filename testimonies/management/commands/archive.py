@@ -1,7 +1,10 @@
 """manage.py archive URL...: archive videos, playlists or channels with proof of origin."""
 
+from __future__ import annotations
+
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -12,13 +15,31 @@ from testimonies.models import Visibility
 
 
 class _Bars:
-    """One tqdm bar per file, fed by yt-dlp's progress hooks."""
+    """One tqdm bar per file, fed by yt-dlp's progress hooks, and one for the whole list."""
 
-    def __init__(self, disable: bool) -> None:
+    def __init__(self, *, disable: bool, stream: TextIO) -> None:
         self.disable = disable
+        self.stream = stream
         self.bars: dict[str, tqdm[Any]] = {}
+        self.overall: tqdm[Any] | None = None
+
+    def _overall(self, total: int | None) -> tqdm[Any]:
+        if self.overall is None:
+            self.overall = tqdm(
+                total=total, unit="file", desc="overall", disable=self.disable, file=self.stream
+            )
+        if total and self.overall.total != total:
+            self.overall.total = total
+        return self.overall
+
+    def item(self, _item: Archived, total: int | None) -> None:
+        """An entry is archived (or was already): the overall bar moves one file on."""
+        self._overall(total).update()
 
     def __call__(self, status: dict[str, Any]) -> None:
+        info = status.get("info_dict") or {}
+        if info.get("playlist_index") is not None:
+            self._overall(info.get("n_entries") or info.get("playlist_count"))
         name = str(status.get("filename") or status.get("tmpfilename") or "")
         total = status.get("total_bytes") or status.get("total_bytes_estimate")
         bar = self.bars.get(name)
@@ -29,6 +50,7 @@ class _Bars:
                 unit_scale=True,
                 desc=Path(name).name[:40],
                 disable=self.disable,
+                file=self.stream,
             )
             self.bars[name] = bar
         if total and bar.total != total:
@@ -42,6 +64,8 @@ class _Bars:
     def close(self) -> None:
         for bar in self.bars.values():
             bar.close()
+        if self.overall is not None:
+            self.overall.close()
 
 
 class Command(BaseCommand):
@@ -81,22 +105,31 @@ class Command(BaseCommand):
             "queue": not options["no_queue"],
         }
         results: list[Archived] = []
+        # tqdm draws with carriage returns: give it the raw stream, not Django's wrapper.
+        stream: TextIO = options.get("stderr") or sys.stderr
         try:
             rate = parse_rate(options["rate_limit"])
             if folder is not None:
-                with tqdm(unit="file", disable=options["no_progress"]) as bar:
+                with tqdm(unit="file", disable=options["no_progress"], file=stream) as bar:
 
                     def step(_path: Path) -> None:
                         bar.update()
 
                     results += archive_folder(folder, progress=step, **common)
             for url in urls:
-                bars = _Bars(disable=options["no_progress"])
+                bars = _Bars(disable=options["no_progress"], stream=stream)
+
+                def done(item: Archived, total: int | None, bars: _Bars = bars) -> None:
+                    # Collected as they come, so a failure later still lists what was kept.
+                    results.append(item)
+                    bars.item(item, total)
+
                 try:
-                    results += archive_url(
+                    archive_url(
                         url,
                         rate_limit=rate,
                         progress=bars,
+                        on_item=done,
                         sleep_interval=options["sleep"],
                         **common,
                     )
@@ -108,15 +141,18 @@ class Command(BaseCommand):
         self._summary(results)
 
     def _summary(self, results: list[Archived]) -> None:
-        created = [r for r in results if r.created]
+        created = sum(r.created for r in results)
+        versions = sum(r.new_version for r in results)
         for item in results:
-            state = "new" if item.created else "already archived"
+            if item.new_version:
+                state = "new version (the platform's file changed; the earlier original is kept)"
+            else:
+                state = "new" if item.created else "already archived"
             self.stdout.write(
                 f"{item.testimony.external_id}: {state} ({item.asset.platform or 'file'} "
                 f"{item.asset.platform_id}, sha256 {item.asset.sha256[:12]}…)"
             )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{len(created)} new testimonies, {len(results) - len(created)} already archived."
-            )
-        )
+        summary = f"{created} new testimonies, {len(results) - created - versions} already archived"
+        if versions:
+            summary += f", {versions} new versions of archived videos"
+        self.stdout.write(self.style.SUCCESS(summary + "."))
