@@ -122,6 +122,10 @@ class _Gazetteer:
     places: dict[str, Place]
     by_key: dict[str, tuple[str, ...]]
     text_keys: dict[str, tuple[str, ...]]  # alias key -> place ids, for spotting mentions
+    # The same per script of the alias (cyrl, latn, arab): running text of a known language
+    # is matched against aliases in its own script only, so that a common word is not taken
+    # for another script's spelling of a place (English "since" ~ Russian Синьхэ).
+    script_keys: dict[str, dict[str, tuple[str, ...]]]
     hanzi: tuple[tuple[str, str], ...]  # (Chinese alias, place id), longest first
     max_words: int
     # Every prefix of 3 or more letters of a text_keys key. A word group can only match an
@@ -231,6 +235,7 @@ def parse(data: Any) -> _Gazetteer:
                 )
     by_key: dict[str, list[str]] = {}
     text_keys: dict[str, list[str]] = {}
+    script_keys: dict[str, dict[str, list[str]]] = {}
     hanzi: list[tuple[str, str]] = []
     max_words = 1
     for place in places.values():
@@ -244,9 +249,10 @@ def parse(data: Any) -> _Gazetteer:
             if key.startswith("zh:"):
                 hanzi.append((alias, place.id))
             elif len(key) >= 3:
-                text_ids = text_keys.setdefault(key, [])
-                if place.id not in text_ids:
-                    text_ids.append(place.id)
+                for table in (text_keys, script_keys.setdefault(detect_script(alias), {})):
+                    text_ids = table.setdefault(key, [])
+                    if place.id not in text_ids:
+                        text_ids.append(place.id)
                 max_words = max(max_words, sum(1 for _ in iter_words(alias)))
     hanzi.sort(key=lambda item: -len(item[0]))
     hanzi_by_first: dict[str, list[int]] = {}
@@ -256,6 +262,9 @@ def parse(data: Any) -> _Gazetteer:
         places=places,
         by_key={k: tuple(v) for k, v in by_key.items()},
         text_keys={k: tuple(v) for k, v in text_keys.items()},
+        script_keys={
+            script: {k: tuple(v) for k, v in table.items()} for script, table in script_keys.items()
+        },
         hanzi=tuple(hanzi),
         max_words=max_words,
         key_prefixes=frozenset(k[:n] for k in text_keys for n in range(3, len(k) + 1)),
@@ -318,36 +327,46 @@ def lookup(alias: str) -> list[Place]:
     return [gaz.places[i] for i in ids or ()]
 
 
-def _suffixes(language: str | None) -> frozenset[str]:
+def _language_code(language: str | None) -> str | None:
     if language is None:
-        return SUFFIXES_ANY
+        return None
     code = language.lower().split("-")[0].split("_")[0]
-    code = _LANGUAGE_ALIASES.get(code, code)
-    return SUFFIXES.get(code, SUFFIXES_ANY)
+    return _LANGUAGE_ALIASES.get(code, code)
+
+
+def _suffixes(language: str | None) -> frozenset[str]:
+    code = _language_code(language)
+    return SUFFIXES_ANY if code is None else SUFFIXES.get(code, SUFFIXES_ANY)
 
 
 @lru_cache(maxsize=65536)
-def _match_key(key: str, language: str | None, min_cut: int = 0) -> tuple[str, ...]:
+def _match_key(
+    key: str, language: str | None, min_cut: int = 0, script: str | None = None
+) -> tuple[str, ...]:
     """Place ids whose alias is ``key`` itself or an inflected form of it.
 
-    ``min_cut`` keeps an ending inside the last word of a multi-word candidate.
+    ``min_cut`` keeps an ending inside the last word of a multi-word candidate. With a
+    ``language``, only that language's endings and stem changes are tried, and with a
+    ``script`` only aliases written in it count.
     """
     gaz = load()
-    exact = gaz.text_keys.get(key)
+    keys = gaz.text_keys if script is None else gaz.script_keys.get(script, {})
+    exact = keys.get(key)
     if exact:
         return exact
     suffixes = _suffixes(language)
+    code = _language_code(language)
     for cut in range(len(key) - 1, max(2, min_cut), -1):  # longest alias stem first
         stem, suffix = key[:cut], key[cut:]
         if suffix not in suffixes or (len(suffix) == 1 and len(stem) < 4):
             continue
         candidates = [stem]
-        if len(stem) >= 3:
+        if len(stem) >= 3 and code in (None, "ru"):
             candidates += [stem + v for v in "aiou"]  # Russian Кульдж-и for Кульджа
-        if stem.endswith("i") and len(stem) >= 4:
+        if stem.endswith("i") and len(stem) >= 4 and code in (None, "ug"):
             candidates.append(stem[:-1] + "a")  # Uyghur a -> i: غۇلجا -> غۇلجى-دا
         for candidate in candidates:
-            ids = gaz.text_keys.get(candidate)
+            ids = keys.get(candidate)
             if ids:
                 return ids
     return ()
@@ -439,7 +458,10 @@ def find_places_in_text(text: str, language: str | None = None) -> list[tuple[st
             if not all(joined_up(g) for g in range(i, i + n - 1)):
                 continue
             key = joined[base : offsets[i + n]]
-            ids = _match_key(key, language, offsets[i + n - 1] - base)
+            script = None if language is None else detect_script(surfaces[i])
+            ids = _match_key(
+                key, language, offsets[i + n - 1] - base, script if script != "mixed" else None
+            )
             if ids and n == 1 and surfaces[i].lower() in TEXT_STOP_WORDS:
                 ids = ()
             if ids:

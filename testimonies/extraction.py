@@ -64,6 +64,19 @@ _DAY_DATE = re.compile(
     r"\b(\d{1,2})[./](\d{1,2})[./]" + _YEAR + r"\b|\b" + _YEAR + r"-(\d{2})-(\d{2})\b"
 )
 _YEAR_ONLY = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
+_DAY = r"(\d{1,2})"
+# Day and month words: "15 июня 2019 года", "on 2 April 2018", "April 2, 2018",
+# "2018 жылғы 21 ақпанда", and the Uyghur numbered month "2019-يىلى 9-ئاينىڭ 2-كۈنى".
+_DAY_MONTH_YEAR = re.compile(rf"(?<!\d){_DAY}(?:st|nd|rd|th)?\s+({_WORD})\s+{_YEAR}")
+_MONTH_DAY_YEAR = re.compile(rf"({_WORD})\s+{_DAY}(?:st|nd|rd|th)?,?\s+{_YEAR}")
+_YEAR_DAY_MONTH = re.compile(
+    rf"{_YEAR}\s*(?:жылғы|жылы|жылдың)\s+{_DAY}\s+({_WORD})", re.IGNORECASE
+)
+_UG_NUMBERED = re.compile(
+    rf"{_YEAR}\s*-?\s*يىلى\s+(\d{{1,2}})\s*-?\s*ئاي\w*(?:\s+(\d{{1,2}})\s*-?\s*كۈنى)?"
+)
+# "in the spring of 2017", "the winter of 2018"
+_SEASON_OF_YEAR = re.compile(rf"({_WORD})\s+of\s+{_YEAR}", re.IGNORECASE)
 # "around 2018", "примерно в 2019 году", "шамамен 2018 жылы", "2018 жылдар шамасында",
 # "2018-يىللار ئەتراپىدا".
 _APPROXIMATE = re.compile(
@@ -75,69 +88,48 @@ _APPROXIMATE = re.compile(
     re.IGNORECASE,
 )
 
+# Event words: a text word starting with one of these (stems: ұстал- for ұсталды and
+# ұсталып, задерж- for задержали and задерживали) proposes the event.
 EVENTS = {
-    "detained": [
-        "ұсталды",
-        "ұстады",
-        "тұтқындалды",
-        "алып кетті",
-        "забрали",
-        "арестовали",
-        "задержали",
-        "تۇتۇلدى",
-        "تۇتۇپ",
-        "detained",
-        "arrested",
-        "taken",
-    ],
-    "sentenced": [
-        "сотталды",
-        "үкім",
-        "приговорили",
-        "осудили",
-        "срок",
-        "كېسىلدى",
-        "sentenced",
-        "years in prison",
-    ],
-    "sent_to_camp": [
-        "лагерь",
-        "лагерге",
-        "лагерде",
-        "лагере",
-        "лагеря",
-        "оқыту орталығы",
-        "لاگېر",
-        "تەربىيەلەش",
-        "camp",
-        "training centre",
-        "training center",
-    ],
-    "disappeared": [
-        "жоғалып",
-        "хабар жоқ",
-        "пропал",
-        "пропала",
-        "исчез",
-        "ничего не знаем",
-        "دېرەك يوق",
-        "يوقاپ",
-        "disappeared",
-        "no news",
-        "missing",
-    ],
-    "released": ["босатылды", "босады", "освободили", "отпустили", "قويۇپ بېرىلدى", "released"],
-    "died": [
-        "қайтыс болды",
-        "қаза тапты",
-        "умер",
-        "умерла",
-        "погиб",
-        "ۋاپات",
-        "died",
-        "passed away",
-    ],
-}
+    "detained": (
+        "ұстал", "ұстады", "тұтқындал", "қамауға", "алып кетті", "алып кеткен", "әкетті",
+        "задерж", "арест", "забрал", "забра", "увезли", "увели", "взяли",
+        "تۇتۇل", "تۇتۇپ", "تۇتقۇن", "ئېلىپ كەت", "ئەكەت",
+        "detained", "arrested", "taken", "picked up", "was seized", "were seized",
+    ),
+    "sentenced": (
+        "сотталд", "сотталып", "үкім", "жылға кесіл", "жылға сотт",
+        "приговор", "осуди", "осужд", "срок", "лишения свободы",
+        "كېسىل", "ھۆكۈم", "قاماق جازا",
+        "sentenced", "years in prison", "prison term", "convicted",
+    ),
+    "sent_to_camp": (
+        "лагер", "оқыту орталығ", "оқуға", "саяси оқу",
+        "перевоспит", "на учёбу", "на учебу", "на обучение",
+        "لاگېر", "تەربىيەل", "ئوقۇشقا",
+        "camp", "re-education", "reeducation", "training centre", "training center",
+    ),
+    "disappeared": (
+        "жоғал", "хабар жоқ", "хабарсыз", "ешқандай хабар", "еш хабар", "білмейміз",
+        "пропал", "исчез", "без вести", "ничего не знаем", "ничего не известно",
+        "нет никаких известий", "нет известий", "нет вестей", "не знаем, где",
+        "دېرەك يوق", "خەۋەر يوق", "يوقاپ", "يوقال", "ھېچنېمە بىلمەي", "بىلمەيمىز",
+        "disappeared", "no news", "missing", "know nothing", "nothing more",
+        "where he is", "where she is", "where they are", "not heard", "no word",
+    ),
+    "released": (
+        "босатыл", "босады", "босатт", "лагерьден шық", "лагерден шық", "лагерьден шығ",
+        "освобод", "отпуст", "выпуст",
+        "قويۇپ بېر", "بوشىتىل", "لاگېردىن چىق",
+        "released", "freed", "let out", "let go",
+    ),
+    "died": (
+        "қайтыс бол", "қаза тап", "көз жұмды", "өлді", "опат",
+        "умер", "скончал", "погиб", "смерт",
+        "ۋاپات", "ئۆلدى", "ئۆلۈپ", "جان ئۈز",
+        "died", "passed away", "death", "killed",
+    ),
+}  # fmt: skip
 
 
 @dataclass
@@ -191,6 +183,27 @@ def find_dates(text: str) -> list[DateMention]:
             year, month, day = match.group(4), int(match.group(5)), int(match.group(6))
         if 1 <= month <= 12 and 1 <= day <= 31:
             add(match, f"{year}-{month:02d}-{day:02d}", "day")
+    for pattern, groups in (
+        (_DAY_MONTH_YEAR, (1, 2, 3)),
+        (_MONTH_DAY_YEAR, (2, 1, 3)),
+        (_YEAR_DAY_MONTH, (2, 3, 1)),
+    ):
+        for match in pattern.finditer(text):
+            day_text, word, year = (match.group(g) for g in groups)
+            named = _month(word)
+            if named and named[1] == "month" and 1 <= int(day_text) <= 31:
+                add(match, f"{year}-{named[0]:02d}-{int(day_text):02d}", "day")
+    for match in _UG_NUMBERED.finditer(text):
+        year, month_text, day_text = match.groups()
+        if 1 <= int(month_text) <= 12:
+            if day_text and 1 <= int(day_text) <= 31:
+                add(match, f"{year}-{int(month_text):02d}-{int(day_text):02d}", "day")
+            else:
+                add(match, f"{year}-{int(month_text):02d}", "month")
+    for match in _SEASON_OF_YEAR.finditer(text):
+        named = _month(match.group(1))
+        if named and named[1] == "season":
+            add(match, f"{match.group(2)}-{named[0]:02d}", "season")
     for match in _APPROXIMATE.finditer(text):
         add(match, next(g for g in match.groups() if g), "approximate")
     for pattern, word_group, year_group in ((_YEAR_THEN_MONTH, 2, 1), (_MONTH_THEN_YEAR, 1, 2)):
@@ -204,7 +217,7 @@ def find_dates(text: str) -> list[DateMention]:
     return sorted(found, key=lambda d: d.start)
 
 
-def _keywords(text: str, table: dict[str, list[str]]) -> list[str]:
+def _keywords(text: str, table: dict[str, tuple[str, ...]]) -> list[str]:
     lowered = text.lower()
     return [
         kind

@@ -20,39 +20,45 @@ from search import gazetteer
 from search.folding import fold_token
 
 # Kinship words, per kinship, in kk / ru / ug / en. A text word matches a stem when it starts
-# with it and carries at most a short ending (інім, інімді, інімнің; брата, братом).
+# with it and carries at most a short ending (інім, інімді, інімнің; брата, братом). Two-word
+# stems (нағашы ағам) are tried on word pairs first. In-laws, and "his/her" forms (інісі,
+# ئاكىسى: his brother), are relatives of the witness, not brothers.
 KINSHIP_STEMS: dict[str, tuple[str, ...]] = {
-    "brother": (
-        "ағам", "ағамыз", "інім", "інісі", "ағасы", "бауырым",
-        "брат",
-        "ئاكام", "ئىنىم", "ئاكىسى", "ئىنىسى",
-        "brother",
-    ),
-    "sister": (
-        "әпкем", "апайым", "қарындасым", "сіңлім", "сіңлісі", "әпкесі",
-        "сестр", "сестёр",
-        "ھەدەم", "ئاچام", "سىڭلىم", "ھەدىسى", "سىڭلىسى",
-        "sister",
-    ),
-    "father": ("әкем", "әкесі", "отец", "отц", "папа", "دادام", "ئاتام", "دادىسى", "father"),
-    "mother": ("анам", "анасы", "мать", "матер", "мама", "мамы", "ئانام", "ئاپام", "ئانىسى",
-               "mother"),
-    "son": ("ұлым", "ұлы ", "баламыз", "сын", "ئوغلۇم", "ئوغلى ", "son"),
+    "uncle": ("нағашы ағам", "нағашы ағамыз", "көкем", "ағайым", "дяд", "تاغام", "uncle"),
+    "cousin": ("немере ағам", "немере інім", "немере әпкем", "немере қарындасым",
+               "двоюродн", "cousin"),
+    "niece": ("жиен қызым", "племянниц", "niece"),
+    "brother": ("ағам", "ағамыз", "інім", "бауырым", "брат", "ئاكام", "ئىنىم", "brother"),
+    "sister": ("әпкем", "апайым", "қарындасым", "сіңлім", "сестр", "сестёр",
+               "ھەدەم", "ئاچام", "سىڭلىم", "sister"),
+    "father": ("әкем", "отец", "отц", "папа", "دادام", "ئاتام", "father"),
+    "mother": ("анам", "мать", "матер", "мама", "мамы", "ئانام", "ئاپام", "mother"),
+    "son": ("ұлым", "баламыз", "сын", "ئوغلۇم", "son"),
     "daughter": ("қызым", "дочь", "дочер", "дочк", "قىزىم", "daughter"),
-    "husband": ("күйеуім", "күйеуі", "муж", "ئېرىم", "يولدىشىم", "husband"),
-    "wife": ("әйелім", "жұбайым", "әйелі", "жена", "жену", "жены", "женой", "ئايالىم",
-             "wife"),
-    "uncle": ("нағашы ағам", "көкем", "ағайым", "дяд", "تاغام", "uncle"),
+    "husband": ("күйеуім", "муж", "ئېرىم", "يولدىشىم", "husband"),
+    "wife": ("әйелім", "жұбайым", "жена", "жену", "жены", "женой", "ئايالىم", "wife"),
     "aunt": ("тәтем", "апам", "тёт", "тет", "ھاممام", "aunt"),
-    "grandfather": ("атам", "дедушк", "деда", "дед ", "бовام", "بوۋام", "grandfather"),
+    "grandfather": ("атам", "дедушк", "деда", "дед ", "بوۋام", "grandfather"),
     "grandmother": ("әжем", "бабушк", "مومام", "grandmother"),
     "nephew": ("жиенім", "немерем", "племянник", "جىيەنىم", "nephew"),
-    "niece": ("жиен қызым", "племянниц", "niece"),
-    "cousin": ("немере ағам", "немере інім", "двоюродн", "cousin"),
-    "relative": ("туысым", "туысқаным", "туыстарым", "родственник", "родственниц",
-                 "تۇغقىنىم", "تۇغقانلىرىم", "relative"),
+    "relative": (
+        "туысым", "туысқаным", "туыстарым", "келінім", "келініміз", "күйеу балам", "жездем",
+        "қайын", "інісі", "ағасы", "сіңлісі", "әпкесі", "әкесі", "анасы", "күйеуі", "әйелі",
+        "родственник", "родственниц", "невестк", "зят", "свекров", "свекр", "свёкр", "тёщ",
+        "тещ", "золовк", "шурин", "деверь",
+        "تۇغقىنىم", "تۇغقانلىرىم", "كۈيئوغلۇم", "كېلىنىم", "قېيىن", "ئاكىسى", "ئىنىسى",
+        "ھەدىسى", "سىڭلىسى", "دادىسى", "ئانىسى", "ئايالى", "ئېرى",
+        "relative", "mother-in-law", "father-in-law", "brother-in-law", "sister-in-law",
+        "son-in-law", "daughter-in-law", "in-law", "in-laws",
+    ),
     "neighbour": ("көршім", "көршіміз", "сосед", "قوشنام", "قوشنىمىز", "neighbour", "neighbor"),
 }  # fmt: skip
+# "his brother", "её муж", "оның інісі": someone else's relative.
+_THIRD_PERSON = frozenset(
+    ["his", "her", "their", "its", "его", "её", "ее", "их", "оның", "олардың", "ئۇنىڭ", "ئۇلارنىڭ"]
+)
+# "I am the daughter of X", "я дочь X", "мен X-тың қызымын": X is the witness's parent.
+_I_AM = frozenset(["i", "я", "мен", "مەن"])
 _MASC = {"brother", "father", "son", "husband", "uncle", "grandfather", "nephew"}
 _FEM = {"sister", "mother", "daughter", "wife", "aunt", "grandmother", "niece"}
 
@@ -107,18 +113,19 @@ _MONTHS = re.compile(
 # Uyghur words that end a name after a kinship word: verbs, postpositions, time words.
 _UG_STOP = _wordset(
     """
-    بىلەن ۋە ھەم يىلى يىل ئاي كۈنى كۈن تۇتۇلدى تۇتۇپ كەتتى ئېلىپ لاگېرغا لاگېردا يوق بار
+    بىلەن ۋە ئىككىسى ھەممىسى بىللە
+    ھەم يىلى يىل ئاي كۈنى كۈن تۇتۇلدى تۇتۇپ كەتتى ئېلىپ لاگېرغا لاگېردا يوق بار
     ئىدى بولدى بولۇپ قويۇپ ھېچقانداق دېرەك خەۋەر كېيىن بۇرۇن ھازىر مەن بىز ئۇ ئۇلار بۇ
     شۇ ئەمما لېكىن چۈنكى ئۈچۈن دەپ كېسىلدى يىللىق قاماق ۋاپات ئۆلدى ئەتىياز ياز كۈز قىش
     يانۋار فېۋرال مارت ئاپرېل ماي ئىيۇن ئىيۇل ئاۋغۇست سېنتەبىر ئۆكتەبىر نويابىر دېكابىر
     ساقچى ساقچىلار تەربىيەلەش
     """
 )
-_UG_CASE = ("نىڭ", "نى", "غا", "قا", "گە", "كە", "دا", "دە", "تا", "تە", "دىن", "تىن")
+# Case endings stripped from the last word of a name (not the locative: Перидە, Айгүлде).
+_UG_CASE = ("نىڭ", "نى", "غا", "قا", "گە", "كە", "دىن", "تىن")
 _KK_CASE = (
     "ның", "нің", "дың", "дің", "тың", "тің", "ны", "ні", "ды", "ді", "ты", "ті",
     "ға", "ге", "қа", "ке", "дан", "ден", "тан", "тен", "нан", "нен", "мен", "бен", "пен",
-    "да", "де", "та", "те",
 )  # fmt: skip
 
 
@@ -134,7 +141,9 @@ class PersonMention:
 
 
 def kinship_at(word: str) -> str | None:
-    lowered = word.lower() + " "
+    """The kinship a word (or a pair of words, space-joined) names, if any."""
+    lowered = word.lower().replace("’", "'")
+    lowered = (lowered[:-2] if lowered.endswith("'s") else lowered) + " "
     for kinship, stems in KINSHIP_STEMS.items():
         for stem in stems:
             if lowered.startswith(stem) and len(lowered) <= len(stem) + 5:
@@ -195,12 +204,28 @@ def _kinship_before(words: list[tuple[str, int, int]], index: int) -> str | None
     }  # fmt: skip
     for back in range(index - 1, max(index - 4, -1), -1):
         word = words[back][0]
-        kinship = kinship_at(word)
+        pair = kinship_at(f"{words[back - 1][0]} {word}") if back > 0 else None
+        kinship = pair if pair and " " in _stem_of(f"{words[back - 1][0]} {word}") else None
+        kinship = kinship or kinship_at(word)
         if kinship:
+            before = words[back - 1][0].lower() if back > 0 else ""
+            if before in _THIRD_PERSON or (before and kinship_at(before) and not pair):
+                return "relative"  # his brother; my sister's husband; сестра мужа
+            if before in _I_AM and kinship in ("son", "daughter"):
+                return "parent"  # я дочь Нуртая: the witness's father or mother
             return kinship
         if word.lower() not in skippable:
             return None
     return None
+
+
+def _stem_of(words: str) -> str:
+    lowered = words.lower() + " "
+    for stems in KINSHIP_STEMS.values():
+        for stem in stems:
+            if lowered.startswith(stem) and len(lowered) <= len(stem) + 5:
+                return stem
+    return ""
 
 
 def _kinship_after(text: str, end: int) -> str | None:
@@ -281,21 +306,27 @@ def _ru_people(text: str) -> list[PersonMention]:
     doc.tag_ner(ner_tagger)
     words = _words(text)
     found: list[PersonMention] = []
+    spans: list[list[int]] = []  # PER spans, neighbours merged (Мурата | Касеновича ...)
     for span in doc.spans:
-        if span.type != "PER":
+        if span.type != "PER" or _is_place(span.text, "ru"):
             continue
-        if _is_place(span.text, "ru"):
-            continue
-        index = next((i for i, w in enumerate(words) if w[1] >= span.start), len(words))
-        kinship = _kinship_before(words, index) or _kinship_after(text, span.stop)
-        if _self_before(text, span.start):
+        if spans and not text[spans[-1][1] : span.start].strip():
+            spans[-1][1] = span.stop
+        else:
+            spans.append([span.start, span.stop])
+    for start, stop in spans:
+        index = next((i for i, w in enumerate(words) if w[1] >= start), len(words))
+        kinship = _kinship_before(words, index) or _kinship_after(text, stop)
+        if _self_before(text, start):
             kinship = "self"
-        tokens = [t for t in doc.tokens if span.start <= t.start and t.stop <= span.stop]
+        tokens = [t for t in doc.tokens if start <= t.start and t.stop <= stop]
         gender = _ru_gender(tokens[0].text, kinship) if tokens else None
+        if kinship == "parent":
+            kinship = {"masc": "father", "femn": "mother"}.get(gender or "", "relative")
         name = " ".join(
             _ru_nominative(t.text, _CASES.get(t.feats.get("Case", "")), gender) for t in tokens
         )
-        found.append(PersonMention(name, span.text, span.start, span.stop, kinship, 0.85, "ner"))
+        found.append(PersonMention(name, text[start:stop], start, stop, kinship, 0.85, "ner"))
     return found
 
 
@@ -364,6 +395,8 @@ def _uyghur_people(text: str) -> list[PersonMention]:
     while i < len(words):
         word, start, _ = words[i]
         kinship = kinship_at(word)
+        if kinship and word.endswith((*_UG_CASE, "دا", "دە", "تا", "تە")):
+            kinship = None  # ئانامنىڭ يېنىدا: "by my mother", no name follows
         is_self = _self_before(text, start)
         if not (kinship or is_self) or (kinship and is_self):
             i += 1

@@ -171,6 +171,7 @@ def test_accepting_an_event_creates_the_records():
     assert event.person.primary_name == "Ерлан Кабылулы"
     assert event.person.status == Person.Status.DETAINED
     assert event.place is not None and event.place.gazetteer_id == "ghulja"
+    assert event.date is not None
     assert (event.date.isoformat(), event.date_precision) == ("2018-03-01", "month")
     assert event.testimony == testimony and event.origin == Event.Origin.MACHINE
     # The person and place proposals of the segment were accepted along with it.
