@@ -50,6 +50,7 @@ test: lint typecheck pytest
 bench: setup $(ENGINES_STAMP)
 	$(BIN)/python bench/crossscript_search.py
 	$(BIN)/python bench/documents_speed.py
+	$(BIN)/python bench/extraction.py --out bench/results/extraction-test.json
 	$(BIN)/python bench/transcription_cpu.py --seconds 180
 	$(BIN)/python bench/search_scale.py --segments 1000000
 

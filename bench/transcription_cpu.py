@@ -1,9 +1,10 @@
-"""Real-time factor and peak memory of the transcription engines on the same audio (CPU).
+"""Real-time factor, peak memory and word error rate of the transcription engines (CPU).
 
 The audio is Russian speech, as one testimony in one declared language would be: the shared
 real recordings and the generated test clip, joined with short pauses and repeated to
---seconds. Each engine runs in a process of its
-own so its peak memory (max RSS) is its own.
+--seconds (the last clip that does not fit whole is left out and the rest padded with
+silence, so every word has a reference). Each engine runs in a process of its own so its
+peak memory (max RSS) is its own.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import re
 import resource
 import sys
 import time
@@ -24,29 +26,61 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from transcription.engine.audio import SAMPLE_RATE, decode_audio  # noqa: E402
 
-SOURCES = [
-    *sorted((PROJECT_DIR.parent / "shared" / "data" / "speech" / "ru").glob("*.wav")),
-    PROJECT_DIR / "tests" / "fixtures" / "audio" / "ru.wav",
-    PROJECT_DIR / "tests" / "fixtures" / "audio" / "ru_real.wav",
-]
+SPEECH_DIR = PROJECT_DIR.parent / "shared" / "data" / "speech"
+FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "audio"
 
 
-def bench_audio(seconds: float) -> np.ndarray:
+def sources() -> list[tuple[Path, str]]:
+    """Each clip with its reference transcript: the shared manifest's, and the fixtures'."""
+    manifest = SPEECH_DIR / "manifest.json"
+    shared = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else []
+    clips = [(SPEECH_DIR / c["file"], c["transcript"]) for c in shared if c["lang"] == "ru"]
+    clips += [
+        (FIXTURES / "ru.wav", "Мой брат пропал в Китае. Мы ничего не знаем о нём."),
+        (FIXTURES / "ru_real.wav", "нейронные сети это хорошо"),
+    ]
+    return [(path, text) for path, text in clips if path.exists()]
+
+
+def bench_audio(seconds: float) -> tuple[np.ndarray, str]:
+    """Whole clips with pauses up to `seconds`, padded with silence; and their reference."""
     pause = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
-    pieces = [decode_audio(p) for p in SOURCES if p.exists()]
+    pieces = [(decode_audio(path), text) for path, text in sources()]
+    limit = int(seconds * SAMPLE_RATE)
     out: list[np.ndarray] = []
+    words: list[str] = []
     total = 0
-    while total < seconds * SAMPLE_RATE:
-        for piece in pieces:
-            out += [piece, pause]
-            total += len(piece) + len(pause)
-    return np.concatenate(out)[: int(seconds * SAMPLE_RATE)]
+    while pieces:
+        for samples, text in pieces:
+            if total + len(samples) > limit:
+                out.append(np.zeros(limit - total, dtype=np.float32))
+                return np.concatenate(out)[:limit], " ".join(words)
+            out += [samples, pause]
+            words.append(text)
+            total += len(samples) + len(pause)
+    raise SystemExit("no speech clips found")
 
 
-def run_one(config: dict, audio_path: str, queue: mp.Queue) -> None:
-    from transcription.engine.engines import FasterWhisperEngine, OpenAIWhisperEngine
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower().replace("ё", "е"))
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    """Word-level edit distance over the reference length; case, ё and punctuation ignored."""
+    ref, hyp = _words(reference), _words(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        diagonal, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (r != h))
+    return row[-1] / max(len(ref), 1)
+
+
+def run_one(config: dict, audio_path: str, reference: str, queue: mp.Queue) -> None:
+    from transcription.engine.engines import DecodeOptions, FasterWhisperEngine, OpenAIWhisperEngine
 
     audio = np.load(audio_path)
+    options = DecodeOptions(**config.get("options", {}))
     started = time.perf_counter()
     if config["engine"] == "faster-whisper":
         engine = FasterWhisperEngine(
@@ -55,9 +89,10 @@ def run_one(config: dict, audio_path: str, queue: mp.Queue) -> None:
             compute_type=config.get("compute_type", "int8"),
             batch_size=config.get("batch_size"),
             cpu_threads=config.get("threads", os.cpu_count() or 2),
+            options=options,
         )
     else:
-        engine = OpenAIWhisperEngine(config["model"], device="cpu")
+        engine = OpenAIWhisperEngine(config["model"], device="cpu", options=options)
     loaded = time.perf_counter()
     result = engine.transcribe(audio, language=config.get("language"), word_timestamps=False)
     done = time.perf_counter()
@@ -72,6 +107,10 @@ def run_one(config: dict, audio_path: str, queue: mp.Queue) -> None:
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "segments": len(result.segments),
             "words": len(result.text.split()),
+            "reference_words": len(_words(reference)),
+            "wer": round(word_error_rate(reference, result.text), 3),
+            "flagged_segments": sum(1 for s in result.segments if s.flags),
+            "fallback_segments": sum(1 for s in result.segments if s.temperature > 0),
         }
     )
 
@@ -85,7 +124,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     audio_path = "/tmp/bench-transcription-audio.npy"
-    np.save(audio_path, bench_audio(args.seconds))
+    audio, reference = bench_audio(args.seconds)
+    np.save(audio_path, audio)
     configs: list[dict] = [{"engine": "faster-whisper", "compute_type": "int8"}]
     if not args.quick:
         configs.append({"engine": "faster-whisper", "compute_type": "int8", "batch_size": 4})
@@ -96,7 +136,7 @@ def main() -> None:
     for config in configs:
         config["language"] = args.language
         queue = context.Queue()
-        process = context.Process(target=run_one, args=(config, audio_path, queue))
+        process = context.Process(target=run_one, args=(config, audio_path, reference, queue))
         process.start()
         process.join()
         if process.exitcode != 0:

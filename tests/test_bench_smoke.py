@@ -59,3 +59,11 @@ def test_matching_bench_runs(tmp_path: Path):
 def test_documents_speed_bench_runs():
     result = _run(str(BENCH / "documents_speed.py"), "--segments", "300")
     assert "segment" in result.stdout
+
+
+def test_extraction_bench_runs(tmp_path: Path):
+    out = tmp_path / "extraction.json"
+    _run(str(BENCH / "extraction.py"), "--split", "dev", "--limit", "12", "--out", str(out))
+    result = json.loads(out.read_text())
+    assert result["segments"] == 12
+    assert set(result["scores"]) >= {"all/people", "all/places", "all/dates"}

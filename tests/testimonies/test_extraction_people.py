@@ -326,3 +326,30 @@ def test_a_new_transcript_queues_extraction(
         pipeline.store_result(testimony, result)
     person = Mention.objects.get(kind="person")
     assert (person.value["name"], person.value["kinship"]) == ("Aigul Serikova", "sister")
+
+
+@pytest.mark.django_db
+def test_reviewers_review_proposals_and_see_merges_but_cannot_merge():
+    from django.contrib.auth.models import Group
+
+    reviewer = get_user_model().objects.create_user("rev", password="x", is_staff=True)
+    reviewer.groups.add(Group.objects.get(name="reviewer"))
+    assert reviewer.has_perm("testimonies.change_mention")
+    assert reviewer.has_perm("testimonies.view_personmerge")
+    assert not reviewer.has_perm("testimonies.change_personmerge")
+    assert not reviewer.has_perm("testimonies.change_person")  # merging is an editor's job
+    client = Client()
+    client.force_login(reviewer)
+    testimony = _testimony("en-2", "en", "My brother Erlan Kabyl was detained in 2018.")
+    propose(testimony.pk)
+    mention = Mention.objects.get(kind="person")
+    client.post(f"/admin/testimonies/mention/{mention.pk}/review/accept/")
+    mention.refresh_from_db()
+    assert mention.review == "accepted"
+    first, second = Person.objects.create(primary_name="A"), Person.objects.create(primary_name="B")
+    response = client.post(
+        "/admin/testimonies/person/",
+        {"action": "merge_people", "_selected_action": [first.pk, second.pk], "survivor": first.pk},
+    )
+    assert response.status_code in (302, 403) or "merge_people" not in response.content.decode()
+    assert Person.objects.filter(pk=second.pk).exists()
