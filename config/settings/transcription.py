@@ -11,7 +11,10 @@ TRANSCRIPTION_ENGINE = env_str("TRANSCRIPTION_ENGINE", "faster-whisper")
 TRANSCRIPTION_MODEL = env_str("TRANSCRIPTION_MODEL", "base")
 TRANSCRIPTION_DEVICE = env_str("TRANSCRIPTION_DEVICE", "cpu")
 TRANSCRIPTION_COMPUTE_TYPE = env_str("TRANSCRIPTION_COMPUTE_TYPE", "default")
-TRANSCRIPTION_BATCH_SIZE = env_int("TRANSCRIPTION_BATCH_SIZE", 1, minimum=1)
+# Above 1: windows of speech decoded in batches, a window that fails Whisper's thresholds
+# again with temperature fallback; 1: the sequential decoder. On 2 CPU cores, base int8:
+# batch 4 ran 13.7-16.3x real time, sequential 3.6-5.4x, at no worse word error rate.
+TRANSCRIPTION_BATCH_SIZE = env_int("TRANSCRIPTION_BATCH_SIZE", 4, minimum=1)
 
 
 def _model_map() -> dict[str, dict[str, str]]:

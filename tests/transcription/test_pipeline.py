@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import stat
@@ -14,6 +15,7 @@ from django.core.management import CommandError, call_command
 from testimonies.ingest import ingest_file
 from testimonies.models import MediaAsset, Segment, Testimony, Transcript
 from transcription import pipeline
+from transcription.engine.engines import FasterWhisperEngine
 from transcription.engine.errors import MediaDecodeError
 from transcription.tasks import transcribe_testimony
 
@@ -146,3 +148,24 @@ def test_the_ingest_command_queues_each_file_once(media_root: Path, capsys: Any,
 
     assert Testimony.objects.count() == 2
     assert "1 already archived" in capsys.readouterr().out
+
+
+def test_the_cpu_default_decodes_in_batches_and_sequential_stays_selectable(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+):
+    from config.settings import transcription as transcription_settings
+
+    monkeypatch.delenv("TRANSCRIPTION_BATCH_SIZE", raising=False)
+    settings.TRANSCRIPTION_BATCH_SIZE = importlib.reload(
+        transcription_settings
+    ).TRANSCRIPTION_BATCH_SIZE
+    settings.TRANSCRIPTION_DEVICE = "cpu"
+
+    default = pipeline.engine_for("ru")
+    assert isinstance(default, FasterWhisperEngine)
+    assert (default.device, default.batch_size) == ("cpu", 4)
+    assert default.pipeline is not None
+
+    settings.TRANSCRIPTION_BATCH_SIZE = 1
+    sequential = pipeline.engine_for("ru")
+    assert isinstance(sequential, FasterWhisperEngine) and sequential.pipeline is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import os
@@ -33,9 +34,11 @@ AudioInput = str | os.PathLike[str] | AudioArray
 LOW_LANGUAGE_PROBABILITY = 0.5
 LOW_LANGUAGE_PROBABILITY_REASON = "language detection uncertain — needs review"
 NO_TEXT_REASON = "speech detected but no text recognised — needs review"
-# Batched chunks: one decode per chunk, and base often stops early in a long one (measured:
+# Batched windows: one decode per window, and base often stops early in a long one (measured:
 # 30 s chunks kept 38 of 86 words on mixed speech, 15 s chunks with timestamps kept 69).
 BATCH_CHUNK_SECONDS = 15.0
+# A batched window whose text ends this long before its speech does is decoded again.
+UNDECODED_TAIL_SECONDS = 2.0
 OPENAI_HOP_LENGTH = 160  # samples per mel frame in openai-whisper (100 frames a second)
 
 
@@ -141,6 +144,40 @@ def resolve_compute_type(device: Literal["cpu", "cuda"], compute_type: str | Non
     )
 
 
+def batch_windows(spans: Sequence[SpeechSpan], limit: float) -> list[SpeechSpan]:
+    """Neighbouring speech spans joined into windows no longer than `limit` seconds."""
+    windows: list[SpeechSpan] = []
+    for span in spans:
+        if windows and span.end - windows[-1].start <= limit:
+            windows[-1] = SpeechSpan(windows[-1].start, span.end)
+        else:
+            windows.append(span)
+    return windows
+
+
+def needs_fallback(segments: Sequence[Any], window: SpeechSpan, options: DecodeOptions) -> bool:
+    """Whether one batched window fails Whisper's fallback tests, or stopped early.
+
+    The batched pipeline gives every segment of a window the window's log-prob and
+    no-speech probability; the compression ratio is taken over the window's whole text.
+    """
+    from faster_whisper.transcribe import get_compression_ratio
+
+    # Base often closes a window before its speech ends and loses the rest; the sequential
+    # path goes on from where the text stopped.
+    if not segments or window.end - float(segments[-1].end) > UNDECODED_TAIL_SECONDS:
+        return True
+    avg_logprob = min(float(s.avg_logprob) for s in segments)
+    silent = float(segments[0].no_speech_prob) > options.no_speech_threshold
+    if silent and avg_logprob < options.log_prob_threshold:
+        return False  # Whisper's own rule: a quiet window is silence, not a failed decode
+    text = " ".join(str(s.text).strip() for s in segments)
+    return (
+        get_compression_ratio(text) > options.compression_ratio_threshold
+        or avg_logprob < options.log_prob_threshold
+    )
+
+
 class FasterWhisperEngine:
     """Whisper on CTranslate2. Load once and keep: model loading costs seconds."""
 
@@ -212,7 +249,6 @@ class FasterWhisperEngine:
         word_timestamps: bool = True,
     ) -> TranscriptionResult:
         samples, source = load_audio(audio)
-        require_speech(samples, self.vad_options, source=source)
         plan = self.plan(language)
         opts = self.options
         common: dict[str, Any] = {
@@ -230,24 +266,9 @@ class FasterWhisperEngine:
             "vad_parameters": self.vad_options,
         }
         if self.pipeline is not None:
-            # The batched pipeline decodes VAD chunks independently and only at the first
-            # temperature: faster, but without fallback (flags still mark weak segments).
-            # Its chunks must fit Whisper's 30 s window; with VadOptions passed in, it does
-            # not cap them itself and would silently drop everything past 30 s of a chunk.
-            common["vad_parameters"] = dataclasses.replace(
-                self.vad_options,
-                max_speech_duration_s=min(
-                    self.vad_options.max_speech_duration_s, BATCH_CHUNK_SECONDS
-                ),
-            )
-            segments, info = self.pipeline.transcribe(
-                samples,
-                batch_size=self.batch_size or 8,
-                without_timestamps=False,
-                chunk_length=int(BATCH_CHUNK_SECONDS),
-                **common,
-            )
+            segments, info = self._transcribe_batched(samples, self.pipeline, common, source)
         else:
+            require_speech(samples, self.vad_options, source=source)
             segments, info = self.model.transcribe(samples, **common)
         result = TranscriptionResult(
             language=plan.language or info.language,
@@ -263,6 +284,61 @@ class FasterWhisperEngine:
             ),
         )
         return finish_result(result, plan, opts)
+
+    def _transcribe_batched(
+        self,
+        samples: AudioArray,
+        pipeline: faster_whisper.BatchedInferencePipeline,
+        common: dict[str, Any],
+        source: str,
+    ) -> tuple[list[Any], Any]:
+        """Windows of speech decoded in batches; a window that fails the thresholds again.
+
+        The batched pipeline decodes each window once, at the first temperature. A window
+        whose text repeats itself (compression ratio), that the model doubts (log-prob) or
+        whose text stops early is decoded again on its own with the full temperature
+        fallback, as the sequential path would, so batching keeps the long-form safeguards.
+        """
+        # Windows must fit Whisper's 30 s: the pipeline decodes only the first 30 s of a longer
+        # clip and drops the rest (a single unbroken span can run past it without the cap).
+        vad = dataclasses.replace(
+            self.vad_options,
+            max_speech_duration_s=min(self.vad_options.max_speech_duration_s, BATCH_CHUNK_SECONDS),
+        )
+        windows = batch_windows(require_speech(samples, vad, source=source), BATCH_CHUNK_SECONDS)
+        decoded, info = pipeline.transcribe(
+            samples,
+            batch_size=self.batch_size or 8,
+            without_timestamps=False,
+            chunk_length=int(BATCH_CHUNK_SECONDS),
+            clip_timestamps=[{"start": w.start, "end": w.end} for w in windows],
+            **common,
+        )
+        by_window: list[list[Any]] = [[] for _ in windows]
+        starts = [w.start for w in windows]
+        for segment in decoded:
+            by_window[max(bisect.bisect_right(starts, segment.start + 0.001) - 1, 0)].append(
+                segment
+            )
+        sequential = {**common, "language": info.language, "vad_filter": False}
+        sequential.pop("vad_parameters")
+        segments: list[Any] = []
+        retried = 0
+        for window, found in zip(windows, by_window, strict=True):
+            if needs_fallback(found, window, self.options):
+                retried += 1
+                found, _ = self.model.transcribe(
+                    samples, clip_timestamps=[window.start, window.end], **sequential
+                )
+            segments += list(found)
+        if retried:
+            logger.info(
+                "%s: %d of %d batched windows decoded again with temperature fallback",
+                source,
+                retried,
+                len(windows),
+            )
+        return segments, info
 
 
 def _from_faster_whisper(segment: Any) -> Segment:

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
 
 from transcription.engine.audio import decode_audio
-from transcription.engine.engines import DecodeOptions, Engine, FasterWhisperEngine
+from transcription.engine.engines import (
+    DecodeOptions,
+    Engine,
+    FasterWhisperEngine,
+    needs_fallback,
+)
 from transcription.engine.errors import (
     EmptyMediaError,
     EngineError,
@@ -18,6 +25,7 @@ from transcription.engine.errors import (
     SilentMediaError,
 )
 from transcription.engine.schema import UNSUPPORTED_LANGUAGE_REASON
+from transcription.engine.vad import SpeechSpan
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -211,3 +219,55 @@ def test_the_gpu_settings_run_on_cpu(engine: FasterWhisperEngine, audio_dir: Pat
     assert len(result.segments) >= 2
     assert result.segments[-1].end > 35.0
     assert result.text.lower().count("village") >= 6
+
+
+def batched_engine(engine: FasterWhisperEngine, options: DecodeOptions) -> FasterWhisperEngine:
+    return FasterWhisperEngine(
+        engine.model_path, device="cpu", batch_size=4, cpu_threads=2, options=options
+    )
+
+
+def test_a_batched_window_that_fails_the_thresholds_is_decoded_again_with_fallback(
+    engine: FasterWhisperEngine, audio_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No text compresses below ratio 0.5, so every window fails as a hallucination loop would.
+    strict = batched_engine(engine, DecodeOptions(beam_size=1, compression_ratio_threshold=0.5))
+    redecoded: list[dict[str, Any]] = []
+    sequential = strict.model.transcribe
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        redecoded.append(kwargs)
+        return sequential(*args, **kwargs)
+
+    monkeypatch.setattr(strict.model, "transcribe", spy)
+    result = strict.transcribe(audio_dir / "two_languages.opus", word_timestamps=False)
+
+    assert redecoded, "no window was decoded again"
+    assert all(list(k["temperature"]) == list(DecodeOptions().temperatures) for k in redecoded)
+    assert all(k["condition_on_previous_text"] is False for k in redecoded)
+    # Every segment is still checked on its own, and the transcript goes to review.
+    assert all("high_compression_ratio" in s.flags for s in result.segments)
+    assert result.needs_review
+
+
+def test_a_batched_window_that_passes_is_decoded_once(
+    engine: FasterWhisperEngine, audio_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batched = batched_engine(engine, DecodeOptions(beam_size=2, best_of=2))
+    monkeypatch.setattr(batched.model, "transcribe", pytest.fail)
+
+    result = batched.transcribe(audio_dir / "en.wav", language="en")
+
+    assert {"witness", "brother", "village"} <= words_of(result.text)
+    assert all(s.temperature == 0.0 for s in result.segments)
+
+
+def test_a_batched_window_whose_text_stops_early_is_decoded_again() -> None:
+    window = SpeechSpan(10.0, 24.0)
+    sure = dict(avg_logprob=-0.3, no_speech_prob=0.01, text="Мой брат пропал в Китае.")
+    stopped = [SimpleNamespace(start=10.2, end=15.0, **sure)]
+    finished = [*stopped, SimpleNamespace(start=15.0, end=23.6, **sure)]
+
+    assert needs_fallback(stopped, window, DecodeOptions())
+    assert not needs_fallback(finished, window, DecodeOptions())
+    assert needs_fallback([], window, DecodeOptions())
