@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import hashlib
 import json
 import logging
@@ -217,19 +218,22 @@ def record(
     same = MediaAsset.objects.filter(sha256=sha).select_related("testimony").order_by("pk").first()
     if same is not None:
         return Archived(same.testimony, same, created=False)
+    store = functools.partial(
+        create_original,
+        source=path,
+        name=name,
+        sha=sha,
+        size=size,
+        info=media,
+        captured_at=captured_at,
+        captured_from=captured_from[:1000],
+        platform=platform,
+        platform_id=platform_id,
+    )
     if existing is not None:
         # Not queued: the testimony's transcript follows its first original.
-        asset = create_original(
+        asset = store(
             testimony=existing.testimony,
-            source=path,
-            name=name,
-            sha=sha,
-            size=size,
-            info=media,
-            captured_at=captured_at,
-            captured_from=captured_from[:1000],
-            platform=platform,
-            platform_id=platform_id,
             platform_metadata={**meta, "previous_sha256": existing.sha256},
         )
         logger.warning(
@@ -260,19 +264,7 @@ def record(
             source_platform=platform,
             source_url=captured_from[:1000],
         )
-        asset = create_original(
-            testimony=testimony,
-            source=path,
-            name=name,
-            sha=sha,
-            size=size,
-            info=media,
-            captured_at=captured_at,
-            captured_from=captured_from[:1000],
-            platform=platform,
-            platform_id=platform_id,
-            platform_metadata=meta,
-        )
+        asset = store(testimony=testimony, platform_metadata=meta)
         if queue:
             pipeline.queue(testimony.pk)
     return Archived(testimony, asset, created=True)
