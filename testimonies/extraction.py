@@ -11,7 +11,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from search import gazetteer
-from search.folding import fold_token
 
 from .people_extraction import PersonMention, find_people, kinship_at
 
@@ -298,12 +297,11 @@ def propose(testimony_id: int) -> int:
         found = extract(text, language=language)
         source = {"field": "text" if text is segment.text else "translation"}
         for person in found.people:
-            key = " ".join(fold_token(w) for w in person.name.split())
             match = best_person(person.name)
             add(
                 segment,
                 Mention.Kind.PERSON,
-                key,
+                person.key,
                 surface=person.surface,
                 char_start=person.start,
                 char_end=person.end,

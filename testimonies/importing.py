@@ -407,7 +407,8 @@ def import_file(
     return report
 
 
-def _script(name: str) -> str:
+def name_script(name: str) -> str:
+    """The NameVariant/PlaceAlias script of a name ("" when mixed or unknown)."""
     script = folding.detect_script(name)
     return script if script in NameVariant.Script.values else ""
 
@@ -436,7 +437,7 @@ def _upsert_person(data: dict[str, Any]) -> Person:
     person.save()
     known = set(person.names.values_list("name", flat=True))
     NameVariant.objects.bulk_create(
-        NameVariant(person=person, name=name, script=_script(name))
+        NameVariant(person=person, name=name, script=name_script(name))
         for name in dict.fromkeys(names)
         if name not in known
     )
@@ -455,7 +456,7 @@ def _gazetteer_id(names: list[str]) -> str | None:
     return None
 
 
-def _upsert_place(data: dict[str, Any]) -> Place:
+def upsert_place(data: dict[str, Any]) -> Place:
     names = _names(data, "")
     place = None
     gazetteer_id = data.get("gazetteer_id") or _gazetteer_id(names)
@@ -474,7 +475,7 @@ def _upsert_place(data: dict[str, Any]) -> Place:
     place.save()
     known = set(place.aliases.values_list("name", flat=True))
     PlaceAlias.objects.bulk_create(
-        PlaceAlias(place=place, name=name, script=_script(name))
+        PlaceAlias(place=place, name=name, script=name_script(name))
         for name in dict.fromkeys(names)
         if name not in known
     )
@@ -509,7 +510,7 @@ def save_record(record: dict[str, Any]) -> tuple[Testimony, bool]:
     testimony.save()
 
     people = [_upsert_person(p) for p in record.get("people", [])]
-    places = [_upsert_place(p) for p in record.get("places", [])]
+    places = [upsert_place(p) for p in record.get("places", [])]
     testimony.people.set(people)
     testimony.places.set(places)
 

@@ -139,31 +139,31 @@ class PersonMention:
     confidence: float
     method: str  # ner, kinship, self, patronymic, capitalised
 
+    @property
+    def key(self) -> str:
+        """The name folded word by word: one key for every script and spelling."""
+        return " ".join(fold_token(w) for w in self.name.split())
 
-def kinship_at(word: str) -> str | None:
-    """The kinship a word (or a pair of words, space-joined) names, if any."""
-    lowered = word.lower().replace("’", "'")
+
+def _kinship_stem(words: str) -> tuple[str, str] | None:
+    """(kinship, stem) that a word, or a pair of words space-joined, starts with."""
+    lowered = words.lower().replace("’", "'")
     lowered = (lowered[:-2] if lowered.endswith("'s") else lowered) + " "
     for kinship, stems in KINSHIP_STEMS.items():
         for stem in stems:
             if lowered.startswith(stem) and len(lowered) <= len(stem) + 5:
-                return kinship
+                return kinship, stem
     return None
+
+
+def kinship_at(word: str) -> str | None:
+    """The kinship a word (or a pair of words, space-joined) names, if any."""
+    found = _kinship_stem(word)
+    return found[0] if found else None
 
 
 def _words(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
-
-
-@cache
-def _place_words() -> frozenset[str]:
-    """Folded keys of every single-word gazetteer name, to keep places out of names."""
-    keys: set[str] = set()
-    for place in gazetteer.places():
-        for alias in gazetteer.aliases(place.id):
-            for word in alias.split():
-                keys.add(fold_token(word, strip_patronymic=False))
-    return frozenset(k for k in keys if k)
 
 
 def _is_place(text: str, language: str | None) -> bool:
@@ -204,9 +204,10 @@ def _kinship_before(words: list[tuple[str, int, int]], index: int) -> str | None
     }  # fmt: skip
     for back in range(index - 1, max(index - 4, -1), -1):
         word = words[back][0]
-        pair = kinship_at(f"{words[back - 1][0]} {word}") if back > 0 else None
-        kinship = pair if pair and " " in _stem_of(f"{words[back - 1][0]} {word}") else None
-        kinship = kinship or kinship_at(word)
+        # A two-word kinship (нағашы ағам: uncle) before the single word (ағам: brother).
+        matched = _kinship_stem(f"{words[back - 1][0]} {word}") if back > 0 else None
+        pair = matched[0] if matched and " " in matched[1].strip() else None
+        kinship = pair or kinship_at(word)
         if kinship:
             before = words[back - 1][0].lower() if back > 0 else ""
             if before in _THIRD_PERSON or (before and kinship_at(before) and not pair):
@@ -217,15 +218,6 @@ def _kinship_before(words: list[tuple[str, int, int]], index: int) -> str | None
         if word.lower() not in skippable:
             return None
     return None
-
-
-def _stem_of(words: str) -> str:
-    lowered = words.lower() + " "
-    for stems in KINSHIP_STEMS.values():
-        for stem in stems:
-            if lowered.startswith(stem) and len(lowered) <= len(stem) + 5:
-                return stem
-    return ""
 
 
 def _kinship_after(text: str, end: int) -> str | None:
@@ -241,11 +233,11 @@ def _kinship_after(text: str, end: int) -> str | None:
 
 
 @cache
-def _natasha() -> tuple[Any, Any, Any, Any]:
+def _natasha() -> tuple[Any, Any, Any]:
     from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
 
     embedding = NewsEmbedding()
-    return Segmenter(), NewsMorphTagger(embedding), NewsNERTagger(embedding), _morph()
+    return Segmenter(), NewsMorphTagger(embedding), NewsNERTagger(embedding)
 
 
 @cache
@@ -299,7 +291,7 @@ def _ru_nominative(word: str, case: str | None, gender: str | None) -> str:
 def _ru_people(text: str) -> list[PersonMention]:
     from natasha import Doc
 
-    segmenter, morph_tagger, ner_tagger, _ = _natasha()
+    segmenter, morph_tagger, ner_tagger = _natasha()
     doc = Doc(text)
     doc.segment(segmenter)
     doc.tag_morph(morph_tagger)
@@ -447,7 +439,7 @@ def find_people(text: str, language: str | None = None) -> list[PersonMention]:
         found = _latin_cyrillic_people(text, language)
     unique: dict[str, PersonMention] = {}
     for mention in found:
-        key = " ".join(fold_token(w) for w in mention.name.split())
+        key = mention.key
         if key and key not in unique:
             unique[key] = mention
         elif key and mention.kinship and not unique[key].kinship:

@@ -9,7 +9,6 @@ PersonMerge row holding what the merged person was.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -17,10 +16,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
 from search import gazetteer
-from search.folding import detect_script
 from search.sync import schedule_sync
 
-from .dates import Precision
+from .dates import PartialDate, Precision, parse_partial
+from .importing import name_script, upsert_place
 from .models import (
     Event,
     Mention,
@@ -28,7 +27,6 @@ from .models import (
     Person,
     PersonMerge,
     Place,
-    PlaceAlias,
     Testimony,
 )
 
@@ -58,40 +56,23 @@ def _person_for(name: str, language: str) -> Person:
     person = Person.objects.filter(pk=match[0]).first() if match else None
     if person is None:
         person = Person.objects.create(primary_name=name)
-    script = detect_script(name)
     NameVariant.objects.get_or_create(
-        person=person,
-        name=name,
-        defaults={
-            "script": script if script in NameVariant.Script.values else "",
-            "language": language,
-        },
+        person=person, name=name, defaults={"script": name_script(name), "language": language}
     )
     return person
 
 
 def _place_for(gazetteer_id: str) -> Place:
-    place = Place.objects.filter(gazetteer_id=gazetteer_id).first()
-    if place is not None:
-        return place
+    """The gazetteer's place as a Place, through the importer's upsert (all its names)."""
     entry = gazetteer.get(gazetteer_id)
     kind = entry.type if entry.type in Place.Type.values else Place.Type.OTHER
-    place = Place.objects.create(name=entry.name, type=kind, gazetteer_id=gazetteer_id)
-    names = dict.fromkeys(gazetteer.aliases(gazetteer_id))
-    PlaceAlias.objects.bulk_create(
-        PlaceAlias(place=place, name=name[:300]) for name in names if name != entry.name
-    )
-    return place
+    names = list(dict.fromkeys([entry.name, *gazetteer.aliases(gazetteer_id)]))
+    return upsert_place({"names": names, "gazetteer_id": gazetteer_id, "type": kind})
 
 
 def _segment_mentions(mention: Mention, kind: str) -> list[Mention]:
-    return [
-        m
-        for m in Mention.objects.filter(segment=mention.segment, kind=kind).exclude(
-            review=Event.Review.REJECTED
-        )
-        if m.pk != mention.pk
-    ]
+    others = Mention.objects.filter(segment=mention.segment, kind=kind).exclude(pk=mention.pk)
+    return list(others.exclude(review=Event.Review.REJECTED))
 
 
 def _accept_person(mention: Mention) -> Person:
@@ -122,19 +103,16 @@ def _accept_place(mention: Mention) -> Place:
     return place
 
 
-def _date(value: dict[str, Any]) -> tuple[dt.date, str] | None:
+def _date(value: dict[str, Any]) -> PartialDate | None:
+    """The proposal's date; its form gives the precision (a season is its middle month, an
+    approximate date its year)."""
     raw = str(value.get("date") or "")
     if not raw:
         return None
-    parts = [int(p) for p in raw.split("-")]
-    precision = {"day": Precision.DAY, "month": Precision.MONTH}.get(
-        str(value.get("precision")), Precision.YEAR
-    )
-    if value.get("precision") == "season":
-        precision = Precision.MONTH  # a season is kept as its middle month
-    return dt.date(
-        parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
-    ), (precision)
+    try:
+        return parse_partial(raw)
+    except ValueError as exc:
+        raise ReviewError(f"{exc}: edit the proposal's date, then accept.") from None
 
 
 def _accept_event(mention: Mention) -> Event:
@@ -172,8 +150,8 @@ def _accept_event(mention: Mention) -> Event:
         person=person,
         place=place,
         kind=kind,
-        date=when[0] if when else None,
-        date_precision=when[1] if when else Precision.YEAR,
+        date=when.date if when else None,
+        date_precision=when.precision if when else Precision.YEAR,
         testimony=_testimony(mention),
         segment=mention.segment,
         origin=Event.Origin.MACHINE,
@@ -264,11 +242,8 @@ def merge_people(
             )
         if other.primary_name not in known:
             known.add(other.primary_name)
-            script = detect_script(other.primary_name)
             NameVariant.objects.create(
-                person=survivor,
-                name=other.primary_name,
-                script=script if script in NameVariant.Script.values else "",
+                person=survivor, name=other.primary_name, script=name_script(other.primary_name)
             )
         survivor.testimonies.add(*other.testimonies.all())
         Event.objects.filter(person=other).update(person=survivor)
