@@ -158,10 +158,15 @@ def archive_index(*, public_only: bool = True) -> MatchIndex:
     return index
 
 
-def best_person(name: str, *, minimum: float = 0.9) -> tuple[int, float] | None:
+def best_person(
+    name: str, *, minimum: float = 0.9, index: MatchIndex | None = None
+) -> tuple[int, float] | None:
     """The archive person (any visibility) whose name matches ``name`` best, if it is close
-    enough to propose linking them: (person id, score)."""
-    found = archive_index(public_only=False).match(QueryRow(name=name), limit=1)
+    enough to propose linking them: (person id, score). Pass ``index`` (from
+    ``archive_index(public_only=False)``) when matching many names in a row."""
+    if index is None:
+        index = archive_index(public_only=False)
+    found = index.match(QueryRow(name=name), limit=1)
     if found and found[0].score >= minimum:
         return found[0].candidate_id, found[0].score
     return None

@@ -274,7 +274,7 @@ def propose(testimony_id: int) -> int:
     """
     from django.db import transaction
 
-    from search.people_matching import best_person
+    from search.people_matching import archive_index, best_person
 
     from .models import Event, Mention, Place, Testimony
 
@@ -285,6 +285,7 @@ def propose(testimony_id: int) -> int:
     mentions: list[Mention] = []
     seen: set[tuple[int, str, str]] = set()
     places = dict(Place.objects.exclude(gazetteer_id=None).values_list("gazetteer_id", "pk"))
+    people = archive_index(public_only=False)  # checked for staleness once, not per name
 
     def add(segment: Any, kind: str, key: str, **fields: Any) -> None:
         if (segment.pk, kind, key) in seen:
@@ -297,7 +298,7 @@ def propose(testimony_id: int) -> int:
         found = extract(text, language=language)
         source = {"field": "text" if text is segment.text else "translation"}
         for person in found.people:
-            match = best_person(person.name)
+            match = best_person(person.name, index=people)
             add(
                 segment,
                 Mention.Kind.PERSON,
