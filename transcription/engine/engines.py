@@ -341,6 +341,26 @@ class FasterWhisperEngine:
         return segments, info
 
 
+def _load_openai_checkpoint(whisper: Any, checkpoint: Path, device: str) -> Any:
+    """`whisper.load_model` for a path, plus the alignment heads a converted checkpoint names.
+
+    openai-whisper knows the word-timing heads of its own downloads only; a checkpoint made by
+    `transcription.engine.convert` carries them, as CTranslate2's config lists them.
+    """
+    import torch
+
+    data = torch.load(checkpoint, map_location=device, weights_only=True)
+    model = whisper.model.Whisper(whisper.model.ModelDimensions(**data["dims"]))
+    model.load_state_dict(data["model_state_dict"])
+    heads = data.get("alignment_heads")
+    if heads:
+        mask = torch.zeros(model.dims.n_text_layer, model.dims.n_text_head, dtype=torch.bool)
+        for layer, head in heads:
+            mask[layer, head] = True
+        model.register_buffer("alignment_heads", mask.to_sparse(), persistent=False)
+    return model.to(device)
+
+
 def _from_faster_whisper(segment: Any) -> Segment:
     return Segment(
         start=round(float(segment.start), 3),
@@ -399,7 +419,7 @@ class OpenAIWhisperEngine:
         self.language_token_overrides = dict(language_token_overrides or {})
         self.options = options or DecodeOptions()
         self.vad_options = vad_options or default_vad_options()
-        self.model: Any = whisper.load_model(str(checkpoint), device=device)
+        self.model: Any = _load_openai_checkpoint(whisper, checkpoint, device)
         self._whisper = whisper
 
     def supports_language(self, language: str) -> bool:
