@@ -3,7 +3,8 @@
 yt-dlp downloads the best original media of a video, playlist or channel into a staging
 folder under MEDIA_ROOT; each finished file is stored with `ingest.store_original` (a
 content-addressed, read-only original) and recorded in one transaction with where, when and
-how it was captured. `archive_folder` does the same for files yt-dlp already downloaded.
+how it was captured. An entry of a playlist or channel that fails is recorded and skipped.
+`archive_folder` does the same for files yt-dlp already downloaded.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 import logging
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,57 @@ class Archived:
 # Called once per entry of a video, playlist or channel when it is archived (or found
 # already archived), with the number of entries when yt-dlp knows it.
 ItemHook = Callable[[Archived, int | None], None]
+
+
+@dataclass(frozen=True)
+class Failed:
+    """An address, or an entry of a playlist or channel, that could not be archived.
+
+    Nothing of it was stored; the next run of the same command tries it again.
+    """
+
+    url: str  # the entry's own address (for a whole failed address, that address)
+    error: ArchiveError
+    entry_id: str = ""  # the platform's id, when known before the failure
+    position: int | None = None  # its place in the list (yt-dlp's playlist_index)
+    total: int | None = None  # entries in the list, when known
+    list_url: str = ""  # the playlist or channel it is an entry of
+
+    @property
+    def reason(self) -> str:
+        return str(self.error).removeprefix(f"{self.url}: ")
+
+    def __str__(self) -> str:
+        where = []
+        if self.position is not None:
+            of = f" of {self.total}" if self.total else ""
+            where.append(f"entry {self.position}{of} in {self.list_url}")
+        if self.entry_id:
+            where.append(f"id {self.entry_id}")
+        place = f" ({', '.join(where)})" if where else ""
+        return f"{self.url}{place}: {self.reason}"
+
+
+# Called once per entry that failed, as soon as it failed (the run goes on).
+FailureHook = Callable[[Failed], None]
+
+
+class EntriesFailedError(ArchiveError):
+    """Some entries of a playlist or channel failed; every other entry was archived."""
+
+    def __init__(self, url: str, archived: list[Archived], failures: list[Failed]) -> None:
+        self.archived = archived
+        self.failures = failures
+        super().__init__(f"{url}: {failure_summary(len(archived), failures)}")
+
+
+def failure_summary(stored: int, failures: list[Failed]) -> str:
+    """'2 stored, 1 failed: <url> (entry 2 of 3 in <list>): <reason>. Run … again …'"""
+    listed = "; ".join(str(failure).rstrip(".") for failure in failures)
+    return (
+        f"{stored} stored, {len(failures)} failed: {listed}. Run the same command again to "
+        "retry what failed; what is stored is not downloaded again."
+    )
 
 
 def downloader_version() -> str:
@@ -308,13 +360,16 @@ class _Archiver:
         visibility: str,
         queue: bool,
         on_item: ItemHook | None,
+        on_failure: FailureHook | None = None,
     ) -> None:
         self.url = url
         self.language = language
         self.visibility = visibility
         self.queue = queue
         self.on_item = on_item
+        self.on_failure = on_failure
         self.results: list[Archived] = []
+        self.failures: list[Failed] = []
 
     def done(self, item: Archived, info: dict[str, Any]) -> None:
         self.results.append(item)
@@ -322,6 +377,34 @@ class _Archiver:
             in_list = info.get("playlist_index") is not None
             total = (info.get("n_entries") or info.get("playlist_count")) if in_list else 1
             self.on_item(item, int(total) if isinstance(total, int) else None)
+
+    def failed(self, entry: dict[str, Any], context: Mapping[str, Any], exc: Exception) -> None:
+        """One entry of a list failed: record it and go on, unless no entry can succeed."""
+        listed = str(context.get("playlist_webpage_url") or self.url)
+        # An entry's page can be the list's own page (several <video>s on one page): then
+        # the entry is its media address.
+        own = [entry.get(key) for key in ("webpage_url", "url", "original_url")]
+        own += [f.get("url") for f in entry.get("formats") or [] if isinstance(f, dict)]
+        addresses = (str(unsmuggle_url(str(u))[0]) for u in own if u)
+        address = next((a for a in addresses if a != listed), listed)
+        error = exc if isinstance(exc, ArchiveError) else _explain(address, exc)
+        if isinstance(error, DiskFullError):
+            raise error  # nothing after it could be stored either
+        total = context.get("n_entries") or context.get("playlist_count")
+        # A feed item's id (its guid) travels smuggled in its address until it is resolved.
+        smuggled = unsmuggle_url(str(entry.get("url") or ""), {})[1]
+        failure = Failed(
+            url=address,
+            error=error,
+            entry_id=_text(entry.get("id") or smuggled.get("force_videoid"), 200),
+            position=context.get("playlist_index"),
+            total=total if isinstance(total, int) else None,
+            list_url=listed,
+        )
+        logger.warning("%s: skipped, %s", self.url, failure)
+        self.failures.append(failure)
+        if self.on_failure is not None:
+            self.on_failure(failure)
 
     def skip_archived(self, info: dict[str, Any], *, incomplete: bool = False) -> str | None:
         """yt-dlp match_filter: a video already archived is not downloaded again."""
@@ -363,6 +446,36 @@ class _Archiver:
         for leftover in leftovers:
             leftover.unlink(missing_ok=True)
         self.done(item, info)
+
+
+class _EntryByEntry(yt_dlp.YoutubeDL):
+    """A YoutubeDL on which an entry of a playlist or channel that fails is recorded and
+    skipped, as the exception it is, and the entries after it are still archived.
+
+    yt-dlp hands each entry of a list to `process_ie_result` with its place in the list
+    (`playlist_autonumber` in `extra_info`); the list itself and a single video come without.
+    Its own `ignoreerrors` would go on too, but reports the errors as text only.
+    """
+
+    def __init__(self, params: dict[str, Any], archiver: _Archiver) -> None:
+        super().__init__(params)
+        self.archiver = archiver
+
+    def process_ie_result(
+        self,
+        ie_result: dict[str, Any],
+        download: bool = True,
+        extra_info: Mapping[str, Any] | None = None,
+    ) -> Any:
+        if not extra_info or "playlist_autonumber" not in extra_info:
+            return super().process_ie_result(ie_result, download, extra_info)
+        try:
+            return super().process_ie_result(ie_result, download, extra_info)
+        except (DownloadError, ArchiveError) as exc:
+            # An entry that resolves to a list (a channel's tabs) skips its own failed
+            # entries here, one level down, and goes on.
+            self.archiver.failed(ie_result, extra_info, exc)
+            return None
 
 
 def error_chain(exc: BaseException) -> Iterator[BaseException]:
@@ -441,16 +554,26 @@ def archive_url(
     rate_limit: str | int | None = None,
     progress: ProgressHook | None = None,
     on_item: ItemHook | None = None,
+    on_failure: FailureHook | None = None,
     sleep_interval: float = 0.0,
 ) -> list[Archived]:
     """Download a video, playlist or channel and archive every file with its provenance.
 
     Videos already archived (same platform and id) are not downloaded again; a file already
     archived under another address (same SHA-256) is returned as it is (created=False).
-    `progress` gets yt-dlp's progress for each file; `on_item` each entry as it is done.
+    An entry of a list that fails is skipped and the run goes on; at the end
+    `EntriesFailedError` lists what failed (and carries what was archived). A full disk
+    stops the run at once.
+    `progress` gets yt-dlp's progress for each file; `on_item` each entry as it is done,
+    `on_failure` each entry as it fails.
     """
     archiver = _Archiver(
-        url, language=language, visibility=visibility, queue=queue, on_item=on_item
+        url,
+        language=language,
+        visibility=visibility,
+        queue=queue,
+        on_item=on_item,
+        on_failure=on_failure,
     )
     # One staging folder per address asked for, one file per video id inside it: a second
     # run of the same command finds and resumes the same .part files.
@@ -472,7 +595,7 @@ def archive_url(
         "allow_playlist_files": False,
         "fixup": "never",  # keep the bytes as the platform served them
         "noplaylist": False,
-        "ignoreerrors": False,
+        "ignoreerrors": False,  # errors are exceptions: _EntryByEntry skips a failed entry
         "retries": 3,
         "fragment_retries": 3,
         "match_filter": archiver.skip_archived,
@@ -486,7 +609,7 @@ def archive_url(
         options["sleep_interval"] = sleep_interval
         options["sleep_interval_requests"] = sleep_interval
     try:
-        with yt_dlp.YoutubeDL(options) as ydl:
+        with _EntryByEntry(options, archiver) as ydl:
             ydl.add_post_processor(_StorePP(archiver), when="after_move")
             ydl.extract_info(url, download=True)
     except DownloadError as exc:
@@ -498,6 +621,8 @@ def archive_url(
     finally:
         if not any(staging.iterdir()):
             staging.rmdir()  # nothing to resume
+    if archiver.failures:
+        raise EntriesFailedError(url, archiver.results, archiver.failures)
     return archiver.results
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -15,6 +14,7 @@ from django.utils import timezone
 from yt_dlp.networking.exceptions import HTTPError
 from yt_dlp.utils import DownloadError
 
+from . import csvsafe
 from .archiving import error_chain
 from .models import SourceCheck, Testimony
 
@@ -189,8 +189,12 @@ def report(start: dt.datetime, end: dt.datetime) -> list[Disappearance]:
 
 
 def write_report(out: SupportsWrite[str], rows: Iterable[Disappearance]) -> None:
-    """The report as CSV: `manage.py takedown_report` and the staff page's download."""
-    writer = csv.writer(out)
+    """The report as CSV: `manage.py takedown_report` and the staff page's download.
+
+    Titles, URLs and messages come from the platform: cells a spreadsheet would run as a
+    formula are escaped (`csvsafe`).
+    """
+    writer = csvsafe.writer(out)
     writer.writerow(REPORT_COLUMNS)
     for row in rows:
         writer.writerow(

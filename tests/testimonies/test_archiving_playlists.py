@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from testimonies.archiving import UnreachableError, archive_url
+from testimonies.archiving import EntriesFailedError, UnreachableError, archive_url
 from testimonies.models import MediaAsset, Testimony
 from tests.testimonies.conftest import Platform
 
@@ -159,15 +159,19 @@ def test_a_channel_feed_is_archived_entry_by_entry_and_deduped(
     assert MediaAsset.objects.count() == 2
 
 
-def test_a_channel_cut_off_keeps_what_was_finished_and_the_next_run_completes_it(
+def test_a_channel_entry_that_fails_is_skipped_and_the_next_run_completes_it(
     video_site: Platform, media_root: Path
 ) -> None:
     url = _feed(video_site)
     missing = video_site.root / "media" / "002.opus"
     held = missing.read_bytes()
     missing.unlink()
-    with pytest.raises(UnreachableError, match="404"):
+    with pytest.raises(EntriesFailedError, match="404") as raised:
         archive_url(url, queue=False)
+    [failure] = raised.value.failures
+    assert isinstance(failure.error, UnreachableError)
+    assert failure.url == video_site.url("media/002.opus")
+    assert [a.asset.platform_id for a in raised.value.archived] == ["vid-001"]
     assert [a.platform_id for a in MediaAsset.objects.all()] == ["vid-001"]
 
     missing.write_bytes(held)
@@ -185,6 +189,6 @@ def test_the_command_names_the_failing_entry(video_site: Platform, media_root: P
     url = _feed(video_site)
     (video_site.root / "media" / "002.opus").unlink()
     out = io.StringIO()
-    with pytest.raises(CommandError, match=r"002\.opus.*HTTP 404"):
+    with pytest.raises(CommandError, match=r"1 stored, 1 failed: .*002\.opus.*HTTP 404"):
         call_command("archive", url, "--no-queue", "--no-progress", stdout=out)
     assert "1 new testimonies" in out.getvalue()  # the summary still lists what was kept

@@ -9,7 +9,17 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from testimonies.archiving import Archived, ArchiveError, archive_folder, archive_url, parse_rate
+from testimonies.archiving import (
+    Archived,
+    ArchiveError,
+    DiskFullError,
+    EntriesFailedError,
+    Failed,
+    archive_folder,
+    archive_url,
+    failure_summary,
+    parse_rate,
+)
 from testimonies.languages import LANGUAGES
 from testimonies.models import Visibility
 
@@ -35,6 +45,10 @@ class _Bars:
     def item(self, _item: Archived, total: int | None) -> None:
         """An entry is archived (or was already): the overall bar moves one file on."""
         self._overall(total).update()
+
+    def failed(self, failure: Failed) -> None:
+        """An entry failed and was skipped: it counts as done for the overall bar too."""
+        self._overall(failure.total).update()
 
     def __call__(self, status: dict[str, Any]) -> None:
         info = status.get("info_dict") or {}
@@ -105,6 +119,7 @@ class Command(BaseCommand):
             "queue": not options["no_queue"],
         }
         results: list[Archived] = []
+        failures: list[Failed] = []
         # tqdm draws with carriage returns: give it the raw stream, not Django's wrapper.
         stream: TextIO = options.get("stderr") or sys.stderr
         try:
@@ -124,23 +139,37 @@ class Command(BaseCommand):
                     results.append(item)
                     bars.item(item, total)
 
+                def failed(failure: Failed, bars: _Bars = bars) -> None:
+                    failures.append(failure)
+                    bars.failed(failure)
+
                 try:
                     archive_url(
                         url,
                         rate_limit=rate,
                         progress=bars,
                         on_item=done,
+                        on_failure=failed,
                         sleep_interval=options["sleep"],
                         **common,
                     )
+                except EntriesFailedError:
+                    pass  # each failed entry came through `failed`; the others are stored
+                except DiskFullError:
+                    raise  # nothing more can be stored
+                except ArchiveError as exc:
+                    # This address failed as a whole; the next ones are still archived.
+                    failures.append(Failed(url=url, error=exc))
                 finally:
                     bars.close()
         except ArchiveError as exc:
-            self._summary(results)
+            self._summary(results, failures)
             raise CommandError(str(exc)) from exc
-        self._summary(results)
+        self._summary(results, failures)
+        if failures:
+            raise CommandError(failure_summary(len(results), failures))
 
-    def _summary(self, results: list[Archived]) -> None:
+    def _summary(self, results: list[Archived], failures: list[Failed]) -> None:
         created = sum(r.created for r in results)
         versions = sum(r.new_version for r in results)
         for item in results:
@@ -152,7 +181,12 @@ class Command(BaseCommand):
                 f"{item.testimony.external_id}: {state} ({item.asset.platform or 'file'} "
                 f"{item.asset.platform_id}, sha256 {item.asset.sha256[:12]}…)"
             )
+        for failure in failures:
+            self.stdout.write(f"failed: {failure}")
         summary = f"{created} new testimonies, {len(results) - created - versions} already archived"
         if versions:
             summary += f", {versions} new versions of archived videos"
-        self.stdout.write(self.style.SUCCESS(summary + "."))
+        if failures:
+            summary += f", {len(failures)} failed"
+        style = self.style.ERROR if failures else self.style.SUCCESS
+        self.stdout.write(style(summary + "."))
