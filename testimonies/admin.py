@@ -7,7 +7,13 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import BaseModelForm
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -233,13 +239,15 @@ class MentionAdmin(admin.ModelAdmin):
         "proposal",
         "confidence",
         "review",
+        "reviewed_by",
         "testimony_link",
         "review_buttons",
     )
     list_filter = ("review", "kind", "origin", "segment__transcript__language")
-    search_fields = ("surface", "segment__transcript__testimony__external_id")
-    raw_id_fields = ("segment", "person", "place", "event")
-    list_select_related = ("segment__transcript__testimony", "person", "place")
+    search_fields = ("surface", "testimony__external_id")
+    raw_id_fields = ("testimony", "segment", "person", "place", "event")
+    readonly_fields = ("reviewed_by", "reviewed_at")
+    list_select_related = ("testimony", "segment", "person", "place", "reviewed_by")
     actions = ("accept_selected", "reject_selected")
 
     def get_urls(self) -> list[Any]:
@@ -272,12 +280,11 @@ class MentionAdmin(admin.ModelAdmin):
 
     @admin.display(description="testimony")
     def testimony_link(self, obj: Mention) -> str:
-        testimony = obj.segment.transcript.testimony
         return format_html(
             '<a href="{}">{}</a> {}',
-            reverse("admin:testimonies_testimony_change", args=[testimony.pk]),
-            testimony.external_id,
-            f"{obj.segment.start:.0f}s",
+            reverse("admin:testimonies_testimony_change", args=[obj.testimony_id]),
+            obj.testimony.external_id,
+            f"{obj.segment.start:.0f}s" if obj.segment else "(no segment)",
         )
 
     @admin.display(description="review")
@@ -293,7 +300,9 @@ class MentionAdmin(admin.ModelAdmin):
         )
 
     def review_view(self, request: HttpRequest, pk: int, verdict: str) -> HttpResponse:
-        if request.method != "POST" or verdict not in ("accept", "reject"):
+        if verdict not in ("accept", "reject"):
+            raise Http404(f"No such verdict: {verdict!r}")
+        if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         mention = get_object_or_404(Mention, pk=pk)
         if not self.has_change_permission(request, mention):
@@ -310,11 +319,11 @@ class MentionAdmin(admin.ModelAdmin):
         done = 0
         for mention in mentions:
             if verdict == "reject":
-                review.reject(mention)
+                review.reject(mention, user=request.user)
                 done += 1
                 continue
             try:
-                review.accept(mention)
+                review.accept(mention, user=request.user)
                 done += 1
             except review.ReviewError as exc:
                 self.message_user(request, f"{mention}: {exc}", messages.WARNING)

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from search import gazetteer
+from search.folding import fold_token
 
 from .people_extraction import PersonMention, find_people, kinship_at
+
+if TYPE_CHECKING:
+    from .models import Mention
 
 _MONTH_NAMES = [
     "қаңтар январ january ianuary يانۋار",
@@ -265,12 +269,69 @@ def _texts(testimony: Any, transcript: Any) -> list[tuple[Any, str, str | None]]
     return pairs
 
 
+def proposal_key(kind: str, value: dict[str, Any]) -> str:
+    """The key of a stored proposal that has none of its own (an editor's, or one older
+    than keys): what propose() keys it by (folded name, gazetteer id, date, event kind)."""
+    if kind == "person":
+        return " ".join(fold_token(w) for w in str(value.get("name") or "").split())
+    field = {"place": "gazetteer_id", "date": "date", "event": "kind"}.get(kind)
+    return str(value.get(field) or "") if field else ""
+
+
+Find = tuple[Any, str, str, dict[str, Any]]  # segment, kind, key, the Mention's fields
+
+
+def _settle(
+    finds: list[Find], reviewed: list[Mention], *, testimony_id: int
+) -> tuple[list[Mention], list[Mention]]:
+    """(new Mentions, reviewed Mentions moved to a new segment) for what was found.
+
+    A find that an editor already reviewed in the same segment is not proposed again. One
+    whose reviewed mention lost its segment to a new transcript takes that mention back to
+    where it is now, verdict and links unchanged; several such are paired in text order.
+    """
+    from .models import Mention
+
+    here = {(m.segment_id, m.kind, m.key or proposal_key(m.kind, m.value)) for m in reviewed}
+    loose: dict[tuple[str, str], list[Mention]] = {}
+    for mention in reviewed:  # in pk order: the order extraction found them in
+        if mention.segment_id is None:
+            key = mention.key or proposal_key(mention.kind, mention.value)
+            loose.setdefault((mention.kind, key), []).append(mention)
+    new: list[Mention] = []
+    moved: list[Mention] = []
+    for segment, kind, key, fields in finds:
+        if (segment.pk, kind, key) in here:
+            continue
+        if loose.get((kind, key)):
+            mention = loose[(kind, key)].pop(0)
+            mention.segment = segment
+            mention.surface = fields["surface"]
+            mention.char_start = fields.get("char_start")
+            mention.char_end = fields.get("char_end")
+            mention.value = {**mention.value, "field": fields["value"]["field"]}
+            mention.key = mention.key or key
+            moved.append(mention)
+            continue
+        new.append(
+            Mention(
+                segment=segment,
+                testimony_id=testimony_id,
+                kind=kind,
+                key=key,
+                **fields,
+            )
+        )
+    return new, moved
+
+
 def propose(testimony_id: int) -> int:
     """Store the machine's proposals for a testimony's current transcript as Mentions.
 
     Segments are read in the spoken language and in their English translation; a proposal
     found in both is stored once. Earlier machine proposals that no editor reviewed are
-    replaced; reviewed ones stay. Returns how many proposals were stored.
+    replaced; reviewed ones stay, and are not proposed again (see ``_settle``). Returns how
+    many proposals were stored.
     """
     from django.db import transaction
 
@@ -282,7 +343,7 @@ def propose(testimony_id: int) -> int:
     transcript = testimony.current_transcript()
     if transcript is None:
         return 0
-    mentions: list[Mention] = []
+    finds: list[Find] = []
     seen: set[tuple[int, str, str]] = set()
     places = dict(Place.objects.exclude(gazetteer_id=None).values_list("gazetteer_id", "pk"))
     people = archive_index(public_only=False)  # checked for staleness once, not per name
@@ -292,7 +353,7 @@ def propose(testimony_id: int) -> int:
             return
         seen.add((segment.pk, kind, key))
         fields["surface"] = fields["surface"][:300]
-        mentions.append(Mention(segment=segment, kind=kind, **fields))
+        finds.append((segment, kind, key, fields))
 
     for segment, text, language in _texts(testimony, transcript):
         found = extract(text, language=language)
@@ -359,10 +420,19 @@ def propose(testimony_id: int) -> int:
                 confidence=0.6 if named else 0.4,
             )
     with transaction.atomic():
+        # Locked, so an editor's verdict given meanwhile is either seen here or waits.
+        reviewed = list(
+            Mention.objects.select_for_update()
+            .filter(testimony=testimony)
+            .exclude(review=Event.Review.PROPOSED)
+            .order_by("pk")
+        )
         Mention.objects.filter(
-            segment__transcript__testimony=testimony,
-            origin=Event.Origin.MACHINE,
-            review=Event.Review.PROPOSED,
+            testimony=testimony, origin=Event.Origin.MACHINE, review=Event.Review.PROPOSED
         ).delete()
+        mentions, moved = _settle(finds, reviewed, testimony_id=testimony.pk)
         Mention.objects.bulk_create(mentions)
+        Mention.objects.bulk_update(
+            moved, ["segment", "surface", "char_start", "char_end", "value", "key"]
+        )
     return len(mentions)

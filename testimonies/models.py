@@ -405,6 +405,18 @@ class Event(models.Model):
         return format_partial(self.date, self.date_precision)
 
 
+def keep_reviewed(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+    """Deleting a segment (a re-transcription replaces them all) drops its machine
+    proposals nobody reviewed, which extraction proposes again, and keeps the rest: an
+    editor's verdict or proposal stays with its testimony, without a segment."""
+    unreviewed = Q(origin=Event.Origin.MACHINE, review=Event.Review.PROPOSED)
+    models.CASCADE(collector, field, sub_objs.filter(unreviewed), using)
+    models.SET_NULL(collector, field, sub_objs.exclude(unreviewed), using)
+
+
+keep_reviewed.lazy_sub_objs = True  # type: ignore[attr-defined]
+
+
 class Mention(models.Model):
     """A proposal found in a segment: a person, place or date, reviewed by an editor."""
 
@@ -414,8 +426,23 @@ class Mention(models.Model):
         DATE = "date", "Date"
         EVENT = "event", "Event"
 
-    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="mentions")
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="mentions")
+    segment = models.ForeignKey(
+        Segment,
+        null=True,
+        blank=True,
+        on_delete=keep_reviewed,
+        related_name="mentions",
+        help_text="Where it was found; empty when a new transcript replaced that segment and "
+        "extraction has not found it again.",
+    )
     kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the machine found, normalised (folded name, gazetteer id, date, event "
+        "kind): a reviewed proposal is not proposed again under the same key.",
+    )
     surface = models.CharField(max_length=300, help_text="The text it came from.")
     char_start = models.PositiveIntegerField(null=True, blank=True)
     char_end = models.PositiveIntegerField(null=True, blank=True)
@@ -430,10 +457,18 @@ class Mention(models.Model):
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL)
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.SET_NULL)
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["segment", "char_start"]
+        ordering = ["testimony", "segment", "char_start"]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.surface}"

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils import timezone
 
 from search import gazetteer
 from search.sync import schedule_sync
@@ -46,7 +47,27 @@ class ReviewError(ValueError):
 
 
 def _testimony(mention: Mention) -> Testimony:
-    return mention.segment.transcript.testimony
+    return mention.testimony
+
+
+def _language(mention: Mention) -> str:
+    """The transcript's language; a mention whose segment a new transcript replaced keeps
+    the language it was found in."""
+    if mention.segment is not None:
+        return mention.segment.transcript.language
+    return str(mention.value.get("language") or mention.testimony.language)
+
+
+def _account(user: User) -> Any:
+    return user if isinstance(user, get_user_model()) else None
+
+
+def _verdict(mention: Mention, verdict: str, user: User) -> list[str]:
+    """Set the verdict and who gave it; returns the fields to save."""
+    mention.review = verdict
+    mention.reviewed_by = _account(user)
+    mention.reviewed_at = timezone.now()
+    return ["review", "reviewed_by", "reviewed_at"]
 
 
 def _person_for(name: str, language: str) -> Person:
@@ -71,6 +92,8 @@ def _place_for(gazetteer_id: str) -> Place:
 
 
 def _segment_mentions(mention: Mention, kind: str) -> list[Mention]:
+    if mention.segment_id is None:
+        return []
     others = Mention.objects.filter(segment=mention.segment, kind=kind).exclude(pk=mention.pk)
     return list(others.exclude(review=Event.Review.REJECTED))
 
@@ -80,7 +103,7 @@ def _accept_person(mention: Mention) -> Person:
     name = str(mention.value.get("name") or mention.surface).strip()
     if not name:
         raise ReviewError("This person proposal has no name: edit its value, then accept.")
-    person = mention.person or _person_for(name, mention.segment.transcript.language)
+    person = mention.person or _person_for(name, _language(mention))
     testimony.people.add(person)
     mention.person = person
     return person
@@ -115,7 +138,7 @@ def _date(value: dict[str, Any]) -> PartialDate | None:
         raise ReviewError(f"{exc}: edit the proposal's date, then accept.") from None
 
 
-def _accept_event(mention: Mention) -> Event:
+def _accept_event(mention: Mention, user: User) -> Event:
     kind = str(mention.value.get("kind", ""))
     if kind not in Event.Kind.values:
         raise ReviewError(f"Unknown event kind {kind!r}: edit the value, then accept.")
@@ -133,15 +156,14 @@ def _accept_event(mention: Mention) -> Event:
                 "(or accept a person mention in the segment), then accept."
             )
         person = _accept_person(chosen)
-        chosen.review = Event.Review.ACCEPTED
-        chosen.save(update_fields=["person", "review"])
+        chosen.save(update_fields=["person", *_verdict(chosen, Event.Review.ACCEPTED, user)])
     place = mention.place
     if place is None:
         places = _segment_mentions(mention, Mention.Kind.PLACE)
         if places:
             place = _accept_place(places[0])
-            places[0].review = Event.Review.ACCEPTED
-            places[0].save(update_fields=["place", "review"])
+            verdict = _verdict(places[0], Event.Review.ACCEPTED, user)
+            places[0].save(update_fields=["place", *verdict])
     when = _date(mention.value)
     if when is None:
         dates = _segment_mentions(mention, Mention.Kind.DATE)
@@ -165,11 +187,12 @@ def _accept_event(mention: Mention) -> Event:
 
 
 @transaction.atomic
-def accept(mention: Mention) -> Mention:
-    """Turn one proposal into records (idempotent for an accepted one)."""
+def accept(mention: Mention, *, user: User = None) -> Mention:
+    """Turn one proposal into records (idempotent for an accepted one); ``user`` is kept
+    as its reviewer."""
     mention = (
-        Mention.objects.select_for_update()
-        .select_related("segment__transcript__testimony")
+        Mention.objects.select_for_update(of=("self",))
+        .select_related("testimony", "segment__transcript")
         .get(pk=mention.pk)
     )
     if mention.review == Event.Review.ACCEPTED:
@@ -179,15 +202,17 @@ def accept(mention: Mention) -> Mention:
     elif mention.kind == Mention.Kind.PLACE:
         _accept_place(mention)
     elif mention.kind == Mention.Kind.EVENT:
-        _accept_event(mention)
-    mention.review = Event.Review.ACCEPTED
+        _accept_event(mention, user)
+    _verdict(mention, Event.Review.ACCEPTED, user)
     mention.save()
     schedule_sync(_testimony(mention).pk)
     return mention
 
 
-def reject(mention: Mention) -> None:
-    Mention.objects.filter(pk=mention.pk).update(review=Event.Review.REJECTED)
+def reject(mention: Mention, *, user: User = None) -> None:
+    Mention.objects.filter(pk=mention.pk).update(
+        review=Event.Review.REJECTED, reviewed_by=_account(user), reviewed_at=timezone.now()
+    )
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
@@ -217,7 +242,7 @@ def merge_people(
         raise ReviewError("Choose at least two different people to merge.")
     affected: set[int] = set(survivor.testimonies.values_list("pk", flat=True))
     known = set(survivor.names.values_list("name", flat=True)) | {survivor.primary_name}
-    by = user if isinstance(user, get_user_model()) else None
+    by = _account(user)
     for other in others:
         PersonMerge.objects.create(
             survivor=survivor,

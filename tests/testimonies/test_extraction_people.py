@@ -219,6 +219,9 @@ def test_one_click_accept_and_reject_in_the_admin(editor: Client):
     assert f'formaction="{accept_url}"' in html
     assert "Нұрлан Сейітқазы [father] (new person)" in html
     assert editor.get(accept_url).status_code == 405  # only POST changes anything
+    unknown = f"/admin/testimonies/mention/{person.pk}/review/approve/"
+    assert editor.post(unknown).status_code == 404  # no such verdict: no such page
+    assert editor.get(unknown).status_code == 404
     response = editor.post(accept_url, HTTP_REFERER="/admin/testimonies/mention/")
     assert response.status_code == 302
     person.refresh_from_db()
