@@ -30,11 +30,11 @@ SPEECH_DIR = PROJECT_DIR.parent / "shared" / "data" / "speech"
 FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "audio"
 
 
-def sources() -> list[tuple[Path, str]]:
+def sources(speech_dir: Path = SPEECH_DIR) -> list[tuple[Path, str]]:
     """Each clip with its reference transcript: the shared manifest's, and the fixtures'."""
-    manifest = SPEECH_DIR / "manifest.json"
+    manifest = speech_dir / "manifest.json"
     shared = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else []
-    clips = [(SPEECH_DIR / c["file"], c["transcript"]) for c in shared if c["lang"] == "ru"]
+    clips = [(speech_dir / c["file"], c["transcript"]) for c in shared if c["lang"] == "ru"]
     clips += [
         (FIXTURES / "ru.wav", "Мой брат пропал в Китае. Мы ничего не знаем о нём."),
         (FIXTURES / "ru_real.wav", "нейронные сети это хорошо"),
@@ -42,23 +42,34 @@ def sources() -> list[tuple[Path, str]]:
     return [(path, text) for path, text in clips if path.exists()]
 
 
-def bench_audio(seconds: float) -> tuple[np.ndarray, str]:
-    """Whole clips with pauses up to `seconds`, padded with silence; and their reference."""
-    pause = np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32)
-    pieces = [(decode_audio(path), text) for path, text in sources()]
+def bench_audio(
+    seconds: float, *, speech_dir: Path = SPEECH_DIR, seed: int | None = None
+) -> tuple[np.ndarray, str]:
+    """Whole clips with pauses up to `seconds`, padded with silence; and their reference.
+
+    With a `seed`, every round takes the clips in a new order with pauses of 0.3-1.5 s, so
+    long audio does not repeat the same 30 s over and over.
+    """
+    rng = np.random.default_rng(seed)
+    pieces = [(decode_audio(path), text) for path, text in sources(speech_dir)]
+    if not pieces:
+        raise SystemExit("no speech clips found")
     limit = int(seconds * SAMPLE_RATE)
     out: list[np.ndarray] = []
     words: list[str] = []
     total = 0
-    while pieces:
-        for samples, text in pieces:
+    while True:
+        order = rng.permutation(len(pieces)) if seed is not None else range(len(pieces))
+        for index in order:
+            samples, text = pieces[index]
+            pause_seconds = rng.uniform(0.3, 1.5) if seed is not None else 0.6
+            pause = np.zeros(int(pause_seconds * SAMPLE_RATE), dtype=np.float32)
             if total + len(samples) > limit:
-                out.append(np.zeros(limit - total, dtype=np.float32))
+                out.append(np.zeros(max(limit - total, 0), dtype=np.float32))
                 return np.concatenate(out)[:limit], " ".join(words)
             out += [samples, pause]
             words.append(text)
             total += len(samples) + len(pause)
-    raise SystemExit("no speech clips found")
 
 
 def _words(text: str) -> list[str]:
@@ -115,11 +126,27 @@ def run_one(config: dict, audio_path: str, reference: str, queue: mp.Queue) -> N
     )
 
 
+def _converted_base() -> str | None:
+    """The bundled base as an openai-whisper checkpoint (same weights), if PyTorch is here."""
+    import importlib.util
+
+    if importlib.util.find_spec("whisper") is None:
+        return None
+    from transcription.engine.convert import export_openai_checkpoint
+    from transcription.engine.models import resolve_model
+
+    target = PROJECT_DIR / "var" / "models" / "whisper-base-openai.pt"
+    return str(target if target.is_file() else export_openai_checkpoint(resolve_model(), target))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=180.0)
     parser.add_argument("--language", default="ru")
-    parser.add_argument("--openai-checkpoint", help="An openai-whisper .pt to compare with.")
+    parser.add_argument(
+        "--openai-checkpoint",
+        help="An openai-whisper .pt (default: the bundled base, converted; same weights).",
+    )
     parser.add_argument("--quick", action="store_true", help="Sequential faster-whisper only.")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -129,8 +156,9 @@ def main() -> None:
     configs: list[dict] = [{"engine": "faster-whisper", "compute_type": "int8"}]
     if not args.quick:
         configs.append({"engine": "faster-whisper", "compute_type": "int8", "batch_size": 4})
-        if args.openai_checkpoint:
-            configs.append({"engine": "openai-whisper", "model": args.openai_checkpoint})
+        checkpoint = args.openai_checkpoint or _converted_base()
+        if checkpoint:
+            configs.append({"engine": "openai-whisper", "model": checkpoint})
     results = []
     context = mp.get_context("spawn")
     for config in configs:

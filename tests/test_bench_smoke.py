@@ -67,3 +67,20 @@ def test_extraction_bench_runs(tmp_path: Path):
     result = json.loads(out.read_text())
     assert result["segments"] == 12
     assert set(result["scores"]) >= {"all/people", "all/places", "all/dates"}
+
+
+def test_transcription_gpu_bench_runs_on_cpu(tmp_path: Path):
+    # The GPU comparison on a tiny random model on the CPU: every row must decode the same
+    # number of tokens per window, or the rows would not be doing the same work.
+    out = tmp_path / "gpu.json"
+    _run(
+        str(BENCH / "transcription_gpu.py"),
+        *("--model", "tiny-test", "--device", "cpu", "--compute-type", "int8"),
+        *("--minutes", "0.5", "--tokens", "8", "--beam", "1"),
+        *("--ours-batch", "2", "--ours-window", "30"),
+        *("--model-dir", str(tmp_path / "models"), "--out", str(out)),
+    )
+    rows = json.loads(out.read_text())
+    assert [r["row"] for r in rows] == ["openai", "fw-seq", "fw-batched", "ours"]
+    assert all("error" not in r and r["audio_seconds"] == 30.0 for r in rows)
+    assert {r["decoded_tokens"] for r in rows} == {8}

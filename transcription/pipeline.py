@@ -35,6 +35,7 @@ def load_engine(
     compute_type: str,
     batch_size: int,
     language_token: tuple[tuple[str, str], ...] = (),
+    window_seconds: int = 15,
 ) -> Engine:
     """One engine per worker process and configuration: models load once."""
     compute = None if compute_type in ("", "default") else compute_type
@@ -49,6 +50,7 @@ def load_engine(
         device=device,  # type: ignore[arg-type]
         compute_type=compute,
         batch_size=batch_size if batch_size > 1 else None,
+        window_seconds=window_seconds,
         fallback_language=settings.TRANSCRIPTION_FALLBACK_LANGUAGE or None,
         language_token_overrides=dict(language_token),
     )
@@ -65,6 +67,7 @@ def engine_for(language: str | None, **overrides: Any) -> Engine:
         overrides.get("compute_type") or settings.TRANSCRIPTION_COMPUTE_TYPE,
         int(overrides.get("batch_size") or settings.TRANSCRIPTION_BATCH_SIZE),
         ((language, token),) if language and token else (),
+        int(overrides.get("window_seconds") or settings.TRANSCRIPTION_WINDOW_SECONDS),
     )
 
 

@@ -43,8 +43,12 @@ class _Reader:
         return self.stream.read(length)[:-1].decode("utf-8")
 
 
-def read_ctranslate2(model_bin: Path) -> tuple[str, dict[str, np.ndarray]]:
-    """The spec name and every tensor of a CTranslate2 `model.bin`, aliases resolved."""
+def read_ctranslate2(model_bin: Path) -> tuple[str, int, dict[str, np.ndarray]]:
+    """The spec name, its revision and every tensor of a CTranslate2 `model.bin`.
+
+    Aliases (the decoder's output projection shares the embedding) are resolved to the
+    tensor they name.
+    """
     tensors: dict[str, np.ndarray] = {}
     with model_bin.open("rb") as stream:
         read = _Reader(stream)
@@ -55,7 +59,7 @@ def read_ctranslate2(model_bin: Path) -> tuple[str, dict[str, np.ndarray]]:
                 "supports (5); convert the model again with a current CTranslate2"
             )
         spec = read.string()
-        read.number("I")  # the spec's revision
+        revision = read.number("I")
         for _ in range(read.number("I")):
             name = read.string()
             shape = [read.number("I") for _ in range(read.number("B"))]
@@ -70,7 +74,7 @@ def read_ctranslate2(model_bin: Path) -> tuple[str, dict[str, np.ndarray]]:
         for _ in range(read.number("I")):
             alias, target = read.string(), read.string()
             tensors[alias] = tensors[target]
-    return spec, tensors
+    return spec, revision, tensors
 
 
 def _layer_count(tensors: dict[str, np.ndarray], prefix: str) -> int:
@@ -92,6 +96,7 @@ def _attention(
     tensors: dict[str, np.ndarray], source: str, target: str, out: dict[str, Any], *, cross: bool
 ) -> None:
     """Split CTranslate2's fused projections into openai-whisper's query, key, value, out."""
+    parts: tuple[str, ...]
     if cross:
         _linear(tensors, f"{source}/linear_0", f"{target}.query", out)
         fused_w, fused_b = tensors[f"{source}/linear_1/weight"], tensors[f"{source}/linear_1/bias"]
@@ -130,7 +135,7 @@ def openai_state(model_dir: str | Path) -> dict[str, Any]:
             f"{directory} holds no CTranslate2 model.bin; give the directory of a CTranslate2 "
             "Whisper model (the bundled base is in var/models/whisper-base-ct2 once assembled)."
         )
-    spec, tensors = read_ctranslate2(model_bin)
+    spec, _, tensors = read_ctranslate2(model_bin)
     if spec != "WhisperSpec":
         raise EngineError(f"{model_bin} is a {spec}, not a Whisper model")
     enc_layers = _layer_count(tensors, "encoder")
@@ -184,3 +189,28 @@ def export_openai_checkpoint(model_dir: str | Path, out_path: str | Path) -> Pat
     torch.save(checkpoint, partial)
     partial.replace(out)
     return out
+
+
+def write_ctranslate2(
+    model_bin: Path, spec: str, revision: int, tensors: dict[str, np.ndarray]
+) -> None:
+    """Write tensors in CTranslate2's `model.bin` layout (binary version 6), no aliases.
+
+    The benchmarks build randomly initialised Whisper models of any size with it.
+    """
+    type_ids = {dtype: i for i, dtype in enumerate(_DTYPES)}
+
+    def string(text: str) -> bytes:
+        data = text.encode("utf-8")
+        return struct.pack("H", len(data) + 1) + data + b"\0"
+
+    with model_bin.open("wb") as stream:
+        stream.write(struct.pack("I", 6) + string(spec) + struct.pack("I", revision))
+        stream.write(struct.pack("I", len(tensors)))
+        for name, array in tensors.items():
+            stream.write(string(name) + struct.pack("B", array.ndim))
+            stream.write(b"".join(struct.pack("I", dim) for dim in array.shape))
+            stream.write(struct.pack("B", type_ids[array.dtype.name]))
+            stream.write(struct.pack("I", array.nbytes))
+            stream.write(np.ascontiguousarray(array).tobytes())
+        stream.write(struct.pack("I", 0))

@@ -55,6 +55,11 @@ class DecodeOptions:
     # Off: on hour-long testimonies, conditioning on earlier text lets one hallucinated loop
     # carry through every following window.
     condition_on_previous_text: bool = False
+    # Left at their defaults in production. The speed benchmarks fix every window's decode
+    # length (no end-of-text, no timestamps) so randomly initialised models do equal work.
+    max_new_tokens: int | None = None
+    suppress_tokens: tuple[int, ...] = (-1,)
+    without_timestamps: bool = False
 
     def thresholds(self) -> QualityThresholds:
         return QualityThresholds(
@@ -190,6 +195,7 @@ class FasterWhisperEngine:
         device: Device = "auto",
         compute_type: str | None = None,
         batch_size: int | None = None,
+        window_seconds: float = BATCH_CHUNK_SECONDS,
         cpu_threads: int = 0,
         fallback_language: str | None = None,
         language_token_overrides: Mapping[str, str] | None = None,
@@ -204,6 +210,11 @@ class FasterWhisperEngine:
         self.device = resolve_device(device)
         self.compute_type = resolve_compute_type(self.device, compute_type)
         self.batch_size = batch_size
+        if not 1.0 <= window_seconds <= 30.0:
+            raise EngineError(
+                f"batched window of {window_seconds} s: it must be 1-30 s (Whisper hears 30 s)"
+            )
+        self.window_seconds = window_seconds
         self.fallback_language = fallback_language
         self.language_token_overrides = dict(language_token_overrides or {})
         self.options = options or DecodeOptions()
@@ -262,6 +273,9 @@ class FasterWhisperEngine:
             "no_speech_threshold": opts.no_speech_threshold,
             "condition_on_previous_text": opts.condition_on_previous_text,
             "word_timestamps": word_timestamps,
+            "max_new_tokens": opts.max_new_tokens,
+            "suppress_tokens": list(opts.suppress_tokens),
+            "without_timestamps": opts.without_timestamps,
             "vad_filter": True,
             "vad_parameters": self.vad_options,
         }
@@ -303,14 +317,13 @@ class FasterWhisperEngine:
         # clip and drops the rest (a single unbroken span can run past it without the cap).
         vad = dataclasses.replace(
             self.vad_options,
-            max_speech_duration_s=min(self.vad_options.max_speech_duration_s, BATCH_CHUNK_SECONDS),
+            max_speech_duration_s=min(self.vad_options.max_speech_duration_s, self.window_seconds),
         )
-        windows = batch_windows(require_speech(samples, vad, source=source), BATCH_CHUNK_SECONDS)
+        windows = batch_windows(require_speech(samples, vad, source=source), self.window_seconds)
         decoded, info = pipeline.transcribe(
             samples,
             batch_size=self.batch_size or 8,
-            without_timestamps=False,
-            chunk_length=int(BATCH_CHUNK_SECONDS),
+            chunk_length=int(self.window_seconds),
             clip_timestamps=[{"start": w.start, "end": w.end} for w in windows],
             **common,
         )
@@ -462,6 +475,9 @@ class OpenAIWhisperEngine:
             word_timestamps=word_timestamps,
             beam_size=opts.beam_size,
             best_of=opts.best_of,
+            sample_len=opts.max_new_tokens,
+            suppress_tokens=list(opts.suppress_tokens),
+            without_timestamps=opts.without_timestamps,
             fp16=self.device == "cuda",
             clip_timestamps=_clip_timestamps(spans, samples),
             verbose=None,

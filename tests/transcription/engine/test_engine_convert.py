@@ -8,7 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from transcription.engine.convert import export_openai_checkpoint, openai_state, read_ctranslate2
+from transcription.engine.convert import (
+    export_openai_checkpoint,
+    openai_state,
+    read_ctranslate2,
+    write_ctranslate2,
+)
 from transcription.engine.engines import DecodeOptions, OpenAIWhisperEngine
 from transcription.engine.errors import EngineError, ModelNotFoundError
 from transcription.engine.models import resolve_model
@@ -70,3 +75,16 @@ def test_a_directory_without_a_model_names_what_it_needs(tmp_path: Path) -> None
     (tmp_path / "model.bin").write_bytes(b"\x06\x00\x00\x00\x05")
     with pytest.raises(EngineError, match="ends in the middle"):
         read_ctranslate2(tmp_path / "model.bin")
+
+
+def test_written_model_reads_back_the_same(tmp_path: Path) -> None:
+    spec, revision, tensors = read_ctranslate2(Path(resolve_model("base")) / "model.bin")
+    tensors.pop("decoder/projection/weight")  # an alias; written as a tensor of its own
+    write_ctranslate2(tmp_path / "model.bin", spec, revision, tensors)
+    spec2, revision2, again = read_ctranslate2(tmp_path / "model.bin")
+    assert (spec2, revision2) == (spec, revision)
+    assert set(again) == set(tensors)
+    assert all(
+        again[name].dtype == value.dtype and np.array_equal(again[name], value)
+        for name, value in tensors.items()
+    )

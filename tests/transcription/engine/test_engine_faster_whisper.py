@@ -271,3 +271,41 @@ def test_a_batched_window_whose_text_stops_early_is_decoded_again() -> None:
     assert needs_fallback(stopped, window, DecodeOptions())
     assert not needs_fallback(finished, window, DecodeOptions())
     assert needs_fallback([], window, DecodeOptions())
+
+
+def test_gpu_workers_30_second_windows_hold_more_speech_each(
+    engine: FasterWhisperEngine, audio_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whisper encodes 30 s whatever a window holds: GPU workers fill each window (setting
+    # TRANSCRIPTION_WINDOW_SECONDS=30), halving the encoder's work against 15 s windows.
+    sentence = decode_audio(audio_dir / "en.wav")
+    pause = np.zeros(8000, dtype=np.float32)
+    audio = np.concatenate([sentence, pause] * 10)
+    windows: dict[int, list[dict[str, float]]] = {}
+    for seconds in (15, 30):
+        wide = FasterWhisperEngine(
+            engine.model_path,
+            device="cpu",
+            batch_size=4,
+            window_seconds=seconds,
+            cpu_threads=2,
+            options=DecodeOptions(beam_size=1),
+        )
+        assert wide.pipeline is not None
+        run = wide.pipeline.transcribe
+
+        def spy(*args: Any, _seconds: int = seconds, _run: Any = run, **kwargs: Any) -> Any:
+            windows[_seconds] = kwargs["clip_timestamps"]
+            return _run(*args, **kwargs)
+
+        monkeypatch.setattr(wide.pipeline, "transcribe", spy)
+        result = wide.transcribe(audio, language="en")
+        assert result.text.lower().count("village") >= 8
+    assert all(w["end"] - w["start"] <= 30 for w in windows[30])
+    assert max(w["end"] - w["start"] for w in windows[30]) > 15
+    assert len(windows[30]) < len(windows[15])
+
+
+def test_a_window_longer_than_whisper_hears_is_refused(engine: FasterWhisperEngine) -> None:
+    with pytest.raises(EngineError, match="1-30 s"):
+        FasterWhisperEngine(engine.model_path, device="cpu", batch_size=4, window_seconds=45)

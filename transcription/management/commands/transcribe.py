@@ -29,6 +29,13 @@ class Command(BaseCommand):
         parser.add_argument("--device", choices=["cpu", "cuda", "auto"])
         parser.add_argument("--compute-type", help="int8, float16, int8_float16…")
         parser.add_argument("--batch-size", type=int, help=">1 uses the batched pipeline.")
+        parser.add_argument(
+            "--window-seconds",
+            type=int,
+            choices=range(1, 31),
+            metavar="1-30",
+            help="Longest batched window (default 15; 30 for large models on a GPU).",
+        )
         parser.add_argument("--format", choices=["vtt", "srt", "txt", "json"], default="txt")
         parser.add_argument(
             "--english", action="store_true", help="Write the English translation (vtt/srt/txt)."
@@ -47,6 +54,7 @@ class Command(BaseCommand):
                 device=options["device"],
                 compute_type=options["compute_type"],
                 batch_size=options["batch_size"],
+                window_seconds=options["window_seconds"],
             )
             result = transcribe_bilingual(
                 engine, path, language=options["language"], translator=load_translator()
