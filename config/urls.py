@@ -1,6 +1,7 @@
-"""URL routes: pages, staff pages, media, subtitles, the API and its schema, languages, admin."""
+"""URL routes: pages, login, staff pages, media, subtitles, API, schema, languages, admin."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -31,6 +32,15 @@ urlpatterns = [
     path("places/<int:place_id>/", views.place_page, name="place"),
     path("media/<int:asset_id>/", serve_media, name="media"),
     path("match/", match_page, name="match"),
+    # Editors and admins who are not staff cannot use the admin's login; django-axes guards both.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="archive/login.html", next_page="staff-takedowns"
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="search"), name="logout"),
     path("staff/takedowns/", staff.takedowns, name="staff-takedowns"),
     path("staff/takedowns.csv", staff.takedowns_csv, name="staff-takedowns-csv"),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),

@@ -18,6 +18,7 @@ from django.db.models import Max, Prefetch
 from search.client import SearchError
 from search.matching import Candidate, MatchIndex, QueryRow, match_many
 from search.query import SearchParams, search_segments
+from testimonies import csvsafe
 from testimonies.models import Person, Testimony, Visibility
 
 MAX_ROWS = 10_000
@@ -262,7 +263,7 @@ RESULT_COLUMNS = [
 def results_csv(results: Sequence[RowResult]) -> str:
     """One line per proposal (or one empty line for a row without any), spreadsheet-ready."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow(RESULT_COLUMNS)
     for result in results:
         if not result.candidates:

@@ -5,7 +5,6 @@ Every queryset starts from public testimonies; free text goes out with identity 
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -29,6 +28,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from . import csvsafe
 from .dates import format_partial
 from .models import (
     Event,
@@ -489,7 +489,7 @@ def _csv_lines() -> Iterator[str]:
     """One row per segment: spreadsheets cannot nest, so the testimony repeats per row."""
     from .importing import export_record
 
-    writer = csv.writer(_Echo())
+    writer = csvsafe.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for testimony in _public_export_rows().iterator(chunk_size=200):
         record = export_record(testimony, redact=True)

@@ -1,8 +1,9 @@
 """CSV that a spreadsheet will not run: cells that could start a formula are escaped.
 
-Titles, URLs and messages come from the platforms, i.e. from any uploader. A cell starting
-with `=`, `+`, `-`, `@`, a tab or a carriage return is read as a formula by Excel,
-LibreOffice and Google Sheets, so it gets a leading `'` (OWASP, "CSV Injection"). Every
+Titles, URLs and messages come from the platforms, i.e. from any uploader; names come from
+uploaded victim lists. A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return
+is read as a formula by Excel, LibreOffice and Google Sheets, so it gets a leading `'`
+(OWASP, "CSV Injection"). Only text is escaped: numbers the code writes stay numbers. Every
 CSV writer should go through `writer` (or `cell`).
 """
 

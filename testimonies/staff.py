@@ -37,7 +37,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, tuple[dt.datetime, dt.dat
 
 
 @require_safe
-@login_required(login_url="admin:login")
+@login_required
 def takedowns(request: HttpRequest) -> HttpResponse:
     form, period = _period(request)
     if period is None:
@@ -58,7 +58,7 @@ def takedowns(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@login_required(login_url="admin:login")
+@login_required
 def takedowns_csv(request: HttpRequest) -> HttpResponse:
     form, period = _period(request)
     if period is None:

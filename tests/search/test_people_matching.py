@@ -17,6 +17,7 @@ from testimonies.management.commands.runarchive import DEMO
 from testimonies.models import Person
 
 pytestmark = pytest.mark.django_db
+EVIL = '=HYPERLINK("http://x","y")'
 
 
 @pytest.fixture
@@ -116,3 +117,32 @@ def test_the_command_writes_a_csv(demo: None, tmp_path: Path, capsys: Any):
     with pytest.raises(CommandError, match="header"):
         source.write_text("who\nx\n")
         call_command("match_people", str(source))
+
+
+def _evil_list() -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows([["name", "birth_year"], [EVIL, ""], ["Erlan Kabyl", "1979"]])
+    return out.getvalue().encode()
+
+
+def _check_escaped(rows: list[dict[str, str]]) -> None:
+    evil, erlan = rows[0], rows[1]
+    assert evil["row"] == "1" and evil["name"] == "'" + EVIL
+    erlan_pk = Person.objects.get(key="p-erlan-kabyl").pk
+    assert erlan["row"] == "2" and erlan["name"] == "Erlan Kabyl"
+    assert (erlan["rank"], erlan["person"]) == ("1", str(erlan_pk))
+    assert float(erlan["score"]) >= 0.8
+
+
+def test_an_uploaded_formula_comes_back_escaped_from_the_page(demo: None):
+    response = _upload(_evil_list(), url="/match/")
+    assert response.status_code == 200
+    _check_escaped(list(csv.DictReader(io.StringIO(response.content.decode()))))
+
+
+def test_an_uploaded_formula_comes_back_escaped_from_the_command(demo: None, tmp_path: Path):
+    source = tmp_path / "list.csv"
+    source.write_bytes(_evil_list())
+    out = tmp_path / "out.csv"
+    call_command("match_people", str(source), "--out", str(out), "--no-moments")
+    _check_escaped(list(csv.DictReader(out.open(encoding="utf-8"))))

@@ -193,7 +193,7 @@ def test_the_csv_download_is_the_command_s_report(gone: dict[str, Any], capsys: 
 
 def test_only_staff_and_editors_see_the_report(gone: dict[str, Any]):
     anonymous = Client().get("/staff/takedowns/")
-    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert Client().get("/staff/takedowns.csv").status_code == 302
 
     browser = Client()
