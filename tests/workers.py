@@ -46,7 +46,16 @@ def use_broker(url: str) -> None:
 class Worker:
     """A broker for the test plus `start()`-ed worker processes, all stopped on exit."""
 
-    def __init__(self, broker: str, tmp_path: Path, *, queues: str, **env: str) -> None:
+    def __init__(
+        self,
+        broker: str,
+        tmp_path: Path,
+        *,
+        queues: str,
+        pool: str = "solo",
+        concurrency: int = 1,
+        **env: str,
+    ) -> None:
         if broker == "redis":
             if not redis_available():
                 pytest.skip("no Redis on 127.0.0.1:6379")
@@ -58,6 +67,8 @@ class Worker:
             self.url = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
         self.tmp_path = tmp_path
         self.queues = queues
+        self.pool = pool
+        self.concurrency = concurrency
         self.env = env
         self.processes: list[subprocess.Popen[bytes]] = []
         self.previous = celery_app.conf.broker_url
@@ -88,7 +99,9 @@ class Worker:
                 "-n",
                 f"{name}@%h",
                 "--pool",
-                "solo",
+                self.pool,
+                "--concurrency",
+                str(self.concurrency),
                 "--without-gossip",
                 "--without-mingle",
                 "--loglevel",

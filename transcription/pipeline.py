@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -56,8 +57,43 @@ def load_engine(
     )
 
 
+# Celery's thread pool calls engine_for from several threads: a model must load only once.
+_ENGINE_LOCK = threading.Lock()
+
+
+_SHARED: dict[tuple[int, int], Engine] = {}
+
+
+def shared_engine(engine: Engine, max_files: int) -> Engine:
+    """The engine behind one decoding thread that takes the files of every worker thread.
+
+    One per loaded engine (they live as long as the process, so `id` stays theirs).
+    """
+    from transcription.engine.batching import BatchingEngine
+
+    key = (id(engine), max_files)
+    if key not in _SHARED:
+        _SHARED[key] = BatchingEngine(
+            engine, max_files=max_files, wait_seconds=settings.TRANSCRIPTION_BATCH_WAIT_SECONDS
+        )
+    return _SHARED[key]
+
+
 def engine_for(language: str | None, **overrides: Any) -> Engine:
-    """The engine for a declared language: TRANSCRIPTION_MODELS first, the default second."""
+    """The engine for a declared language: TRANSCRIPTION_MODELS first, the default second.
+
+    With TRANSCRIPTION_BATCH_FILES above 1 (GPU workers on the thread pool), the files that
+    the worker's threads hold are decoded together.
+    """
+    with _ENGINE_LOCK:
+        engine = _configured_engine(language, overrides)
+        files = int(overrides.get("batch_files") or settings.TRANSCRIPTION_BATCH_FILES)
+        if files > 1 and hasattr(engine, "transcribe_many"):
+            return shared_engine(engine, files)
+        return engine
+
+
+def _configured_engine(language: str | None, overrides: dict[str, Any]) -> Engine:
     entry = settings.TRANSCRIPTION_MODELS.get(language or "", {})
     token = entry.get("language_token")
     return load_engine(

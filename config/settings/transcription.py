@@ -5,7 +5,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_int, env_str
+from config.env import env_float, env_int, env_str
 
 TRANSCRIPTION_ENGINE = env_str("TRANSCRIPTION_ENGINE", "faster-whisper")
 TRANSCRIPTION_MODEL = env_str("TRANSCRIPTION_MODEL", "base")
@@ -19,6 +19,11 @@ TRANSCRIPTION_BATCH_SIZE = env_int("TRANSCRIPTION_BATCH_SIZE", 4, minimum=1)
 # holds, so GPU workers on large models should use 30; 15 suits base on CPU, which often
 # stops decoding early in a long window.
 TRANSCRIPTION_WINDOW_SECONDS = env_int("TRANSCRIPTION_WINDOW_SECONDS", 15, minimum=1)
+# GPU workers on Celery's thread pool (--pool threads --concurrency N): up to this many
+# testimonies in hand are decoded together, their windows sharing the batches. 1: each alone.
+TRANSCRIPTION_BATCH_FILES = env_int("TRANSCRIPTION_BATCH_FILES", 1, minimum=1)
+# How long the decoding thread waits for more files before it decodes what it has.
+TRANSCRIPTION_BATCH_WAIT_SECONDS = env_float("TRANSCRIPTION_BATCH_WAIT_SECONDS", 0.05, minimum=0)
 if TRANSCRIPTION_WINDOW_SECONDS > 30:
     raise ImproperlyConfigured("TRANSCRIPTION_WINDOW_SECONDS must be 30 or less.")
 

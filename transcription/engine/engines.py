@@ -251,18 +251,10 @@ class FasterWhisperEngine:
             token_overrides=self.language_token_overrides,
         )
 
-    def transcribe(
-        self,
-        audio: AudioInput,
-        *,
-        language: str | None = None,
-        task: Task = "transcribe",
-        word_timestamps: bool = True,
-    ) -> TranscriptionResult:
-        samples, source = load_audio(audio)
-        plan = self.plan(language)
+    def _common(self, plan: LanguagePlan, task: Task, word_timestamps: bool) -> dict[str, Any]:
+        """faster-whisper's arguments for one decode, from the engine's options."""
         opts = self.options
-        common: dict[str, Any] = {
+        return {
             "language": plan.decode_language,
             "task": task,
             "beam_size": opts.beam_size,
@@ -279,39 +271,156 @@ class FasterWhisperEngine:
             "vad_filter": True,
             "vad_parameters": self.vad_options,
         }
-        if self.pipeline is not None:
-            segments, info = self._transcribe_batched(samples, self.pipeline, common, source)
-        else:
-            require_speech(samples, self.vad_options, source=source)
-            segments, info = self.model.transcribe(samples, **common)
+
+    def _result(
+        self,
+        plan: LanguagePlan,
+        task: Task,
+        samples: AudioArray,
+        segments: list[Segment],
+        decoded: str,
+        probability: float,
+    ) -> TranscriptionResult:
         result = TranscriptionResult(
-            language=plan.language or info.language,
+            language=plan.language or decoded,
             language_source=plan.source,
-            language_probability=float(info.language_probability),
+            language_probability=probability,
             task=task,
             engine=self.name,
             model=self.model_name,
             duration=audio_duration(samples),
-            segments=[_from_faster_whisper(s) for s in segments],
-            decoded_language=(
-                info.language if plan.language and info.language != plan.language else None
-            ),
+            segments=segments,
+            decoded_language=decoded if plan.language and decoded != plan.language else None,
         )
-        return finish_result(result, plan, opts)
+        return finish_result(result, plan, self.options)
 
-    def _transcribe_batched(
+    def transcribe(
+        self,
+        audio: AudioInput,
+        *,
+        language: str | None = None,
+        task: Task = "transcribe",
+        word_timestamps: bool = True,
+    ) -> TranscriptionResult:
+        samples, source = load_audio(audio)
+        return self._transcribe_samples(samples, source, language, task, word_timestamps)
+
+    def _transcribe_samples(
         self,
         samples: AudioArray,
-        pipeline: faster_whisper.BatchedInferencePipeline,
-        common: dict[str, Any],
         source: str,
-    ) -> tuple[list[Any], Any]:
-        """Windows of speech decoded in batches; a window that fails the thresholds again.
+        language: str | None,
+        task: Task,
+        word_timestamps: bool,
+        windows: list[SpeechSpan] | None = None,
+    ) -> TranscriptionResult:
+        plan = self.plan(language)
+        common = self._common(plan, task, word_timestamps)
+        if self.pipeline is not None:
+            if windows is None:
+                windows = self.speech_windows(samples, source)
+            decoded, info = self._decode_windows(samples, windows, common, source)
+            segments = [segment for found in decoded for segment in found]
+        else:
+            require_speech(samples, self.vad_options, source=source)
+            segments, info = self.model.transcribe(samples, **common)
+        return self._result(
+            plan,
+            task,
+            samples,
+            [_from_faster_whisper(s) for s in segments],
+            info.language,
+            float(info.language_probability),
+        )
 
-        The batched pipeline decodes each window once, at the first temperature. A window
-        whose text repeats itself (compression ratio), that the model doubts (log-prob) or
-        whose text stops early is decoded again on its own with the full temperature
-        fallback, as the sequential path would, so batching keeps the long-form safeguards.
+    def transcribe_many(
+        self, requests: Sequence[Request]
+    ) -> list[TranscriptionResult | EngineError]:
+        """Several files at once, each with its own result or its own error.
+
+        With the batched pipeline, the speech windows of all files that decode in the same
+        language and task share the batches: a GPU worker then fills its batches with short
+        testimonies too, where one 2-minute file gives only 4 to 8 windows. Each file's
+        windows are its own (none crosses into another file), so every file gets the
+        segments it would get alone. A file whose language must be detected, and every file
+        on the sequential decoder, is transcribed on its own.
+        """
+        results: list[TranscriptionResult | EngineError | None] = [None] * len(requests)
+        groups: dict[tuple[str, Task, bool], list[_Prepared]] = {}
+        for index, request in enumerate(requests):
+            try:
+                samples, source = load_audio(request.audio)
+                source = request.source or source
+                plan = self.plan(request.language)
+                windows = request.windows
+                if self.pipeline is None or plan.decode_language is None:
+                    results[index] = self._transcribe_samples(
+                        samples,
+                        source,
+                        request.language,
+                        request.task,
+                        request.word_timestamps,
+                        windows,
+                    )
+                    continue
+                if windows is None:
+                    windows = self.speech_windows(samples, source)
+            except EngineError as exc:
+                results[index] = exc
+                continue
+            key = (plan.decode_language, request.task, request.word_timestamps)
+            groups.setdefault(key, []).append(_Prepared(index, samples, source, plan, windows))
+        for (_, task, words), members in groups.items():
+            try:
+                for member, result in zip(
+                    members, self._transcribe_group(members, task, words), strict=True
+                ):
+                    results[member.index] = result
+            except EngineError as exc:
+                for member in members:
+                    results[member.index] = exc
+        return [r if r is not None else EngineError("not transcribed") for r in results]
+
+    def _transcribe_group(
+        self, members: list[_Prepared], task: Task, word_timestamps: bool
+    ) -> list[TranscriptionResult]:
+        """One decode of the windows of files that share a language and a task."""
+        offsets: list[float] = []
+        windows: list[SpeechSpan] = []
+        position = 0
+        for member in members:
+            offset = position / SAMPLE_RATE
+            offsets.append(offset)
+            windows += [SpeechSpan(w.start + offset, w.end + offset) for w in member.windows]
+            position += member.samples.shape[0]
+        joined = np.concatenate([member.samples for member in members])
+        common = self._common(members[0].plan, task, word_timestamps)
+        source = f"{len(members)} files ({members[0].source}, …)"
+        decoded, info = self._decode_windows(joined, windows, common, source)
+        results: list[TranscriptionResult] = []
+        first = 0
+        for member, offset in zip(members, offsets, strict=True):
+            found = decoded[first : first + len(member.windows)]
+            first += len(member.windows)
+            segments = [
+                _shifted(_from_faster_whisper(s), -offset) for window in found for s in window
+            ]
+            results.append(
+                self._result(
+                    member.plan,
+                    task,
+                    member.samples,
+                    segments,
+                    info.language,
+                    float(info.language_probability),
+                )
+            )
+        return results
+
+    def speech_windows(self, samples: AudioArray, source: str) -> list[SpeechSpan]:
+        """Speech spans joined into the batched windows of at most `window_seconds`.
+
+        Raises `SilentMediaError` where there is no speech.
         """
         # Windows must fit Whisper's 30 s: the pipeline decodes only the first 30 s of a longer
         # clip and drops the rest (a single unbroken span can run past it without the cap).
@@ -319,8 +428,25 @@ class FasterWhisperEngine:
             self.vad_options,
             max_speech_duration_s=min(self.vad_options.max_speech_duration_s, self.window_seconds),
         )
-        windows = batch_windows(require_speech(samples, vad, source=source), self.window_seconds)
-        decoded, info = pipeline.transcribe(
+        return batch_windows(require_speech(samples, vad, source=source), self.window_seconds)
+
+    def _decode_windows(
+        self,
+        samples: AudioArray,
+        windows: list[SpeechSpan],
+        common: dict[str, Any],
+        source: str,
+    ) -> tuple[list[list[Any]], Any]:
+        """Windows of speech decoded in batches; a window that fails the thresholds again.
+
+        The batched pipeline decodes each window once, at the first temperature. A window
+        whose text repeats itself (compression ratio), that the model doubts (log-prob) or
+        whose text stops early is decoded again on its own with the full temperature
+        fallback, as the sequential path would, so batching keeps the long-form safeguards.
+        Returns each window's segments, in the order of `windows`.
+        """
+        assert self.pipeline is not None
+        decoded, info = self.pipeline.transcribe(
             samples,
             batch_size=self.batch_size or 8,
             chunk_length=int(self.window_seconds),
@@ -330,20 +456,20 @@ class FasterWhisperEngine:
         by_window: list[list[Any]] = [[] for _ in windows]
         starts = [w.start for w in windows]
         for segment in decoded:
-            by_window[max(bisect.bisect_right(starts, segment.start + 0.001) - 1, 0)].append(
-                segment
-            )
+            # By its middle: a segment's start can fall a frame before its window's (and,
+            # with several files joined, into the previous file).
+            middle = (float(segment.start) + float(segment.end)) / 2
+            by_window[max(bisect.bisect_right(starts, middle) - 1, 0)].append(segment)
         sequential = {**common, "language": info.language, "vad_filter": False}
         sequential.pop("vad_parameters")
-        segments: list[Any] = []
         retried = 0
-        for window, found in zip(windows, by_window, strict=True):
+        for index, (window, found) in enumerate(zip(windows, by_window, strict=True)):
             if needs_fallback(found, window, self.options):
                 retried += 1
-                found, _ = self.model.transcribe(
+                again, _ = self.model.transcribe(
                     samples, clip_timestamps=[window.start, window.end], **sequential
                 )
-            segments += list(found)
+                by_window[index] = list(again)
         if retried:
             logger.info(
                 "%s: %d of %d batched windows decoded again with temperature fallback",
@@ -351,7 +477,56 @@ class FasterWhisperEngine:
                 retried,
                 len(windows),
             )
-        return segments, info
+        return by_window, info
+
+
+@dataclass(frozen=True)
+class Request:
+    """One file for `transcribe_many`."""
+
+    audio: AudioInput
+    language: str | None = None
+    task: Task = "transcribe"
+    word_timestamps: bool = True
+    source: str | None = None  # the file's name in errors, when `audio` is decoded samples
+    windows: list[SpeechSpan] | None = None  # from `speech_windows`, if already found
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    index: int
+    samples: AudioArray
+    source: str
+    plan: LanguagePlan
+    windows: list[SpeechSpan]
+
+
+def _shifted(segment: Segment, seconds: float) -> Segment:
+    """A segment of joined audio moved back onto its own file's clock."""
+    segment.start = max(0.0, round(segment.start + seconds, 3))
+    segment.end = max(0.0, round(segment.end + seconds, 3))
+    for word in segment.words:
+        word.start = max(0.0, round(word.start + seconds, 3))
+        word.end = max(0.0, round(word.end + seconds, 3))
+    return segment
+
+
+def _from_faster_whisper(segment: Any) -> Segment:
+    return Segment(
+        start=round(float(segment.start), 3),
+        end=round(float(segment.end), 3),
+        text=str(segment.text).strip(),
+        words=[
+            Word(
+                round(float(w.start), 3), round(float(w.end), 3), str(w.word), float(w.probability)
+            )
+            for w in segment.words or []
+        ],
+        avg_logprob=float(segment.avg_logprob),
+        no_speech_prob=float(segment.no_speech_prob),
+        compression_ratio=float(segment.compression_ratio),
+        temperature=float(segment.temperature or 0.0),
+    )
 
 
 def _load_openai_checkpoint(whisper: Any, checkpoint: Path, device: str) -> Any:
@@ -372,24 +547,6 @@ def _load_openai_checkpoint(whisper: Any, checkpoint: Path, device: str) -> Any:
             mask[layer, head] = True
         model.register_buffer("alignment_heads", mask.to_sparse(), persistent=False)
     return model.to(device)
-
-
-def _from_faster_whisper(segment: Any) -> Segment:
-    return Segment(
-        start=round(float(segment.start), 3),
-        end=round(float(segment.end), 3),
-        text=str(segment.text).strip(),
-        words=[
-            Word(
-                round(float(w.start), 3), round(float(w.end), 3), str(w.word), float(w.probability)
-            )
-            for w in segment.words or []
-        ],
-        avg_logprob=float(segment.avg_logprob),
-        no_speech_prob=float(segment.no_speech_prob),
-        compression_ratio=float(segment.compression_ratio),
-        temperature=float(segment.temperature or 0.0),
-    )
 
 
 class OpenAIWhisperEngine:
