@@ -34,6 +34,7 @@ import resource
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -131,10 +132,18 @@ def run_row(config: dict[str, Any], audio_path: str, reference: str, queue: mp.Q
     memory.start()
     settings = decode_settings(config)
     started = time.perf_counter()
-    transcribe = _loader(config, settings)
+    transcribe, decoded_tokens = _loader(config, settings)
+    files = split_files(audio, config["files"])
     loaded = time.perf_counter()
-    text, segments, tokens = transcribe(audio)
+    if config.get("threads", 1) > 1:
+        with ThreadPoolExecutor(config["threads"]) as pool:
+            outputs = list(pool.map(transcribe, files))
+    else:
+        outputs = [transcribe(f) for f in files]
     done = time.perf_counter()
+    text = " ".join(t for t, _ in outputs)
+    segments = sum(n for _, n in outputs)
+    tokens = decoded_tokens()
     duration = len(audio) / 16000
     row = {
         **{k: v for k, v in config.items() if k not in ("ct2_dir", "openai_pt")},
@@ -153,8 +162,21 @@ def run_row(config: dict[str, Any], audio_path: str, reference: str, queue: mp.Q
     queue.put(row)
 
 
-def _loader(config: dict[str, Any], settings: dict[str, Any]) -> Any:
-    """Load the row's model; return a function from audio to (text, segments, tokens)."""
+def split_files(audio: np.ndarray, count: int) -> list[np.ndarray]:
+    """The audio as `count` files of about equal length, each cut in a pause between clips."""
+    if count <= 1:
+        return [audio]
+    silent = np.flatnonzero(audio == 0.0)
+    cuts = []
+    for target in np.linspace(0, len(audio), count + 1)[1:-1].astype(int):
+        after = silent[np.searchsorted(silent, target) :]
+        cuts.append(int(after[0]) if after.size else int(target))
+    return [part for part in np.split(audio, cuts) if part.size]
+
+
+def _loader(config: dict[str, Any], settings: dict[str, Any]) -> tuple[Any, Any]:
+    """Load the row's model; return a function from one file's audio to (text, segments) and
+    a function giving the tokens decoded so far."""
     row, language, device = config["row"], config["language"], config["device"]
     words = config["words"]
     if row == "openai":
@@ -166,7 +188,9 @@ def _loader(config: dict[str, Any], settings: dict[str, Any]) -> Any:
         model = _load_openai_checkpoint(whisper, Path(config["openai_pt"]), device)
         tokenizer = get_tokenizer(True, num_languages=model.num_languages)
 
-        def openai(audio: np.ndarray) -> tuple[str, int, int]:
+        counted: list[int] = []
+
+        def openai(audio: np.ndarray) -> tuple[str, int]:
             out = whisper.transcribe(
                 model,
                 audio,
@@ -186,10 +210,10 @@ def _loader(config: dict[str, Any], settings: dict[str, Any]) -> Any:
                 verbose=None,
             )
             segments = out["segments"]
-            count = sum(sum(1 for t in s["tokens"] if t < tokenizer.eot) for s in segments)
-            return out["text"], len(segments), count
+            counted.append(sum(sum(1 for t in s["tokens"] if t < tokenizer.eot) for s in segments))
+            return out["text"], len(segments)
 
-        return openai
+        return openai, lambda: sum(counted)
     if row in ("fw-seq", "fw-batched"):
         from faster_whisper import BatchedInferencePipeline, WhisperModel
 
@@ -215,17 +239,17 @@ def _loader(config: dict[str, Any], settings: dict[str, Any]) -> Any:
         if row == "fw-batched":
             pipeline = BatchedInferencePipeline(model)
 
-            def batched(audio: np.ndarray) -> tuple[str, int, int]:
+            def batched(audio: np.ndarray) -> tuple[str, int]:
                 found, _ = pipeline.transcribe(audio, batch_size=config["batch_size"], **kwargs)
-                return _faster_whisper_totals(list(found), counter)
+                return _faster_whisper_totals(list(found))
 
-            return batched
+            return batched, lambda: counter.tokens
 
-        def sequential(audio: np.ndarray) -> tuple[str, int, int]:
+        def sequential(audio: np.ndarray) -> tuple[str, int]:
             found, _ = model.transcribe(audio, **kwargs)
-            return _faster_whisper_totals(list(found), counter)
+            return _faster_whisper_totals(list(found))
 
-        return sequential
+        return sequential, lambda: counter.tokens
     from transcription.engine.engines import DecodeOptions, FasterWhisperEngine
 
     options = DecodeOptions(
@@ -242,12 +266,18 @@ def _loader(config: dict[str, Any], settings: dict[str, Any]) -> Any:
         options=options,
     )
     counter = _count_tokens(engine.model)
+    shared: Any = engine
+    if config.get("threads", 1) > 1:
+        from transcription.engine.batching import BatchingEngine
 
-    def ours(audio: np.ndarray) -> tuple[str, int, int]:
-        result = engine.transcribe(audio, language=language, word_timestamps=words)
-        return result.text, len(result.segments), counter.tokens
+        # As a worker on the thread pool with TRANSCRIPTION_BATCH_FILES = threads.
+        shared = BatchingEngine(engine, max_files=config["threads"])
 
-    return ours
+    def ours(audio: np.ndarray) -> tuple[str, int]:
+        result = shared.transcribe(audio, language=language, word_timestamps=words)
+        return result.text, len(result.segments)
+
+    return ours, lambda: counter.tokens
 
 
 class CountingModel:
@@ -272,9 +302,8 @@ def _count_tokens(whisper_model: Any) -> CountingModel:
     return counter
 
 
-def _faster_whisper_totals(segments: list[Any], counter: CountingModel) -> tuple[str, int, int]:
-    text = " ".join(str(s.text).strip() for s in segments)
-    return text, len(segments), counter.tokens
+def _faster_whisper_totals(segments: list[Any]) -> tuple[str, int]:
+    return " ".join(str(s.text).strip() for s in segments), len(segments)
 
 
 def prepare_models(model: str, model_dir: Path, rows: list[str]) -> tuple[str, str | None]:
@@ -306,6 +335,14 @@ def main() -> None:
     parser.add_argument("--fw-batch", type=int, default=16)
     parser.add_argument("--ours-batch", default="16,32,64")
     parser.add_argument("--ours-window", default="30")
+    parser.add_argument(
+        "--ours-threads",
+        default="1,8",
+        help="Worker threads for ours (above 1: files decoded together, as on the thread pool).",
+    )
+    parser.add_argument(
+        "--files", type=int, default=1, help="Split the audio into this many testimonies."
+    )
     parser.add_argument("--language", default="ru")
     parser.add_argument("--speech-dir", type=Path, default=SPEECH_DIR)
     parser.add_argument("--model-dir", type=Path, default=PROJECT_DIR / "var" / "bench-models")
@@ -330,6 +367,7 @@ def main() -> None:
         "tokens": args.tokens if random_weights else None,
         "words": args.words,
         "language": args.language,
+        "files": args.files,
         "ct2_dir": ct2_dir,
         "openai_pt": openai_pt,
     }
@@ -337,7 +375,14 @@ def main() -> None:
     for row in rows:
         if row == "ours":
             configs += [
-                {**common, "row": row, "batch_size": int(b), "window_seconds": int(w)}
+                {
+                    **common,
+                    "row": row,
+                    "batch_size": int(b),
+                    "window_seconds": int(w),
+                    "threads": int(t),
+                }
+                for t in args.ours_threads.split(",")
                 for w in args.ours_window.split(",")
                 for b in args.ours_batch.split(",")
             ]

@@ -77,10 +77,10 @@ def test_transcription_gpu_bench_runs_on_cpu(tmp_path: Path):
         str(BENCH / "transcription_gpu.py"),
         *("--model", "tiny-test", "--device", "cpu", "--compute-type", "int8"),
         *("--minutes", "0.5", "--tokens", "8", "--beam", "1"),
-        *("--ours-batch", "2", "--ours-window", "30"),
+        *("--ours-batch", "2", "--ours-window", "30", "--ours-threads", "1,2", "--files", "2"),
         *("--model-dir", str(tmp_path / "models"), "--out", str(out)),
     )
     rows = json.loads(out.read_text())
-    assert [r["row"] for r in rows] == ["openai", "fw-seq", "fw-batched", "ours"]
+    assert [r["row"] for r in rows] == ["openai", "fw-seq", "fw-batched", "ours", "ours"]
     assert all("error" not in r and r["audio_seconds"] == 30.0 for r in rows)
-    assert {r["decoded_tokens"] for r in rows} == {8}
+    assert {r["decoded_tokens"] for r in rows} == {16}  # two files, one window each
