@@ -48,6 +48,10 @@ from _whisper_random import SIZES, build_random_whisper  # noqa: E402
 from transcription_cpu import SPEECH_DIR, bench_audio, word_error_rate  # noqa: E402
 
 EOT = 50257  # <|endoftext|> in the multilingual vocabulary
+# Timestamp tokens (<|0.00|> … <|30.00|>): random weights favour one of them, which decodes
+# to no text, and faster-whisper drops a segment without text. Suppressed with end-of-text,
+# every row decodes text tokens only.
+TIMESTAMPS = tuple(range(50364, 51865))
 ROWS = ("openai", "fw-seq", "fw-batched", "ours")
 
 
@@ -120,7 +124,7 @@ def decode_settings(config: dict[str, Any]) -> dict[str, Any]:
             "log_prob_threshold": float("-inf"),
             "no_speech_threshold": 1.0,
             "max_new_tokens": tokens,
-            "suppress_tokens": (-1, EOT),
+            "suppress_tokens": (-1, EOT, *TIMESTAMPS),
             "without_timestamps": True,
         }
     return {"beam_size": config["beam"]}
@@ -306,7 +310,9 @@ def _faster_whisper_totals(segments: list[Any]) -> tuple[str, int]:
     return " ".join(str(s.text).strip() for s in segments), len(segments)
 
 
-def prepare_models(model: str, model_dir: Path, rows: list[str]) -> tuple[str, str | None]:
+def prepare_models(
+    model: str, model_dir: Path, rows: list[str], template: Path | None
+) -> tuple[str, str | None]:
     """The CTranslate2 directory and, if the openai row runs, the checkpoint of the same weights."""
     from transcription.engine.convert import export_openai_checkpoint
     from transcription.engine.models import resolve_model
@@ -314,7 +320,9 @@ def prepare_models(model: str, model_dir: Path, rows: list[str]) -> tuple[str, s
     if model == "base":
         ct2_dir = Path(resolve_model("base"))
     else:
-        ct2_dir = build_random_whisper(model, model_dir / f"{model}-random-ct2")
+        ct2_dir = build_random_whisper(
+            model, model_dir / f"{model}-random-ct2", template_dir=template
+        )
     openai_pt = None
     if "openai" in rows:
         target = model_dir / f"{ct2_dir.name}-openai.pt"
@@ -346,6 +354,11 @@ def main() -> None:
     parser.add_argument("--language", default="ru")
     parser.add_argument("--speech-dir", type=Path, default=SPEECH_DIR)
     parser.add_argument("--model-dir", type=Path, default=PROJECT_DIR / "var" / "bench-models")
+    parser.add_argument(
+        "--template",
+        type=Path,
+        help="For random weights: a template from `bench/gpu/pack.sh` (default: bundled base).",
+    )
     parser.add_argument("--row-timeout", type=float, default=540.0)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -354,7 +367,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown rows {sorted(unknown)}; choose from {', '.join(ROWS)}")
     random_weights = args.model != "base"
-    ct2_dir, openai_pt = prepare_models(args.model, args.model_dir, rows)
+    ct2_dir, openai_pt = prepare_models(args.model, args.model_dir, rows, args.template)
     audio, reference = bench_audio(args.minutes * 60, speech_dir=args.speech_dir, seed=7)
     audio_path = str(args.model_dir / "bench-audio.npy")
     np.save(audio_path, audio)

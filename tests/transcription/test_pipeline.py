@@ -136,6 +136,21 @@ def test_the_transcribe_command_names_a_missing_model(capsys: Any, tmp_path: Pat
         call_command("transcribe", str(AUDIO / "en.wav"), "--model", str(tmp_path / "nope"))
 
 
+def test_a_converted_checkpoint_runs_the_openai_whisper_engine(capsys: Any, tmp_path: Path):
+    pytest.importorskip("whisper")
+    checkpoint = tmp_path / "base.pt"
+    call_command("openai_checkpoint", str(checkpoint))
+    assert "use it as TRANSCRIPTION_MODEL" in capsys.readouterr().out
+    call_command(
+        "transcribe",
+        str(AUDIO / "en.wav"),
+        *("--language", "en", "--engine", "openai-whisper", "--model", str(checkpoint)),
+    )
+    assert "witness" in capsys.readouterr().out.lower()
+    with pytest.raises(CommandError, match=r"model\.bin"):
+        call_command("openai_checkpoint", str(tmp_path / "x.pt"), "--model", str(tmp_path))
+
+
 def test_the_ingest_command_queues_each_file_once(media_root: Path, capsys: Any, tmp_path: Path):
     folder = tmp_path / "in"
     folder.mkdir()
