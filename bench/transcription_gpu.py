@@ -311,14 +311,14 @@ def _faster_whisper_totals(segments: list[Any]) -> tuple[str, int]:
 
 
 def prepare_models(
-    model: str, model_dir: Path, rows: list[str], template: Path | None
+    model: str, model_dir: Path, rows: list[str], template: Path | None, base_dir: Path | None
 ) -> tuple[str, str | None]:
     """The CTranslate2 directory and, if the openai row runs, the checkpoint of the same weights."""
     from transcription.engine.convert import export_openai_checkpoint
     from transcription.engine.models import resolve_model
 
     if model == "base":
-        ct2_dir = Path(resolve_model("base"))
+        ct2_dir = base_dir or Path(resolve_model("base"))
     else:
         ct2_dir = build_random_whisper(
             model, model_dir / f"{model}-random-ct2", template_dir=template
@@ -359,6 +359,9 @@ def main() -> None:
         type=Path,
         help="For random weights: a template from `bench/gpu/pack.sh` (default: bundled base).",
     )
+    parser.add_argument(
+        "--base-dir", type=Path, help="Base's CTranslate2 directory where its packages are not."
+    )
     parser.add_argument("--row-timeout", type=float, default=540.0)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -367,7 +370,9 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown rows {sorted(unknown)}; choose from {', '.join(ROWS)}")
     random_weights = args.model != "base"
-    ct2_dir, openai_pt = prepare_models(args.model, args.model_dir, rows, args.template)
+    ct2_dir, openai_pt = prepare_models(
+        args.model, args.model_dir, rows, args.template, args.base_dir
+    )
     audio, reference = bench_audio(args.minutes * 60, speech_dir=args.speech_dir, seed=7)
     audio_path = str(args.model_dir / "bench-audio.npy")
     np.save(audio_path, audio)
