@@ -30,5 +30,8 @@ from pathlib import Path
 from _whisper_random import save_template
 from transcription.engine.models import resolve_model
 save_template(Path(resolve_model("base")), Path(".gpu/in/template"))'
-if [ -d ../shared/data/speech ]; then rm -rf .gpu/in/speech; cp -r ../shared/data/speech .gpu/in/speech; fi
+if [ -d ../shared/data/speech ]; then
+  [ -d .gpu/in/speech ] && chmod -R u+w .gpu/in/speech && rm -rf .gpu/in/speech
+  cp -r ../shared/data/speech .gpu/in/speech && chmod -R u+w .gpu/in/speech
+fi
 du -sh .gpu/in
