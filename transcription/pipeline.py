@@ -107,8 +107,14 @@ def _configured_engine(language: str | None, overrides: dict[str, Any]) -> Engin
     )
 
 
-@functools.cache
 def load_translator() -> Any | None:
+    """The text translation model, loaded once per process (several threads may ask)."""
+    with _ENGINE_LOCK:
+        return _translator()
+
+
+@functools.cache
+def _translator() -> Any | None:
     if not settings.TRANSLATION_MODEL:
         return None
     from transcription.engine.engines import TextTranslator
