@@ -3,7 +3,8 @@
 yt-dlp downloads the best original media of a video, playlist or channel into a staging
 folder under MEDIA_ROOT; each finished file is stored with `ingest.store_original` (a
 content-addressed, read-only original) and recorded in one transaction with where, when and
-how it was captured. An entry of a playlist or channel that fails is recorded and skipped.
+how it was captured. An entry of a playlist or channel that fails is recorded and skipped;
+one archived earlier that the platform no longer serves is recorded as gone (takedowns).
 `archive_folder` does the same for files yt-dlp already downloaded.
 """
 
@@ -41,7 +42,7 @@ from transcription.engine.errors import EngineError
 
 from .dates import Precision
 from .ingest import CHUNK, MEDIA_SUFFIXES, create_original, store_original
-from .models import MediaAsset, Testimony, Visibility
+from .models import MediaAsset, SourceCheck, Testimony, Visibility
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,9 @@ class Archived:
     created: bool  # a new testimony
     # Same platform id, different bytes: a second original on the existing testimony.
     new_version: bool = False
+    # Archived earlier, and the platform no longer serves it (removed, private…): the first
+    # check of its current run of gone states, as the takedown report shows it.
+    gone: SourceCheck | None = None
 
 
 # Called once per entry of a video, playlist or channel when it is archived (or found
@@ -133,14 +137,18 @@ class EntriesFailedError(ArchiveError):
     def __init__(self, url: str, archived: list[Archived], failures: list[Failed]) -> None:
         self.archived = archived
         self.failures = failures
-        super().__init__(f"{url}: {failure_summary(len(archived), failures)}")
+        super().__init__(f"{url}: {failure_summary(archived, failures)}")
 
 
-def failure_summary(stored: int, failures: list[Failed]) -> str:
+def failure_summary(archived: list[Archived], failures: list[Failed]) -> str:
     """'2 stored, 1 failed: <url> (entry 2 of 3 in <list>): <reason>. Run … again …'"""
+    gone = sum(item.gone is not None for item in archived)
+    counts = f"{len(archived) - gone} stored"
+    if gone:
+        counts += f", {gone} already archived and now gone"
     listed = "; ".join(str(failure).rstrip(".") for failure in failures)
     return (
-        f"{stored} stored, {len(failures)} failed: {listed}. Run the same command again to "
+        f"{counts}, {len(failures)} failed: {listed}. Run the same command again to "
         "retry what failed; what is stored is not downloaded again."
     )
 
@@ -371,15 +379,26 @@ class _Archiver:
         self.results: list[Archived] = []
         self.failures: list[Failed] = []
 
-    def done(self, item: Archived, info: dict[str, Any]) -> None:
+    def done(self, item: Archived, info: Mapping[str, Any]) -> None:
         self.results.append(item)
         if self.on_item is not None:
             in_list = info.get("playlist_index") is not None
             total = (info.get("n_entries") or info.get("playlist_count")) if in_list else 1
             self.on_item(item, int(total) if isinstance(total, int) else None)
 
-    def failed(self, entry: dict[str, Any], context: Mapping[str, Any], exc: Exception) -> None:
-        """One entry of a list failed: record it and go on, unless no entry can succeed."""
+    def failed(
+        self,
+        entry: dict[str, Any],
+        context: Mapping[str, Any],
+        exc: Exception,
+        *,
+        platform: str = "",
+    ) -> None:
+        """One entry of a list failed: record it and go on, unless no entry can succeed.
+
+        `platform` is the extractor the entry goes to. An entry archived earlier is no
+        failure: its copy is safe, and the platform's answer is recorded as a takedown check.
+        """
         listed = str(context.get("playlist_webpage_url") or self.url)
         # An entry's page can be the list's own page (several <video>s on one page): then
         # the entry is its media address.
@@ -401,10 +420,40 @@ class _Archiver:
             total=total if isinstance(total, int) else None,
             list_url=listed,
         )
+        # The same identity skip_archived matches once an entry resolves.
+        source = _entry_source(entry, context, self.url)
+        existing = _existing(_text(platform, 50), failure.entry_id, source)
+        if existing is not None and self.gone(existing, failure, exc, context):
+            return
         logger.warning("%s: skipped, %s", self.url, failure)
         self.failures.append(failure)
         if self.on_failure is not None:
             self.on_failure(failure)
+
+    def gone(
+        self, existing: MediaAsset, failure: Failed, exc: Exception, context: Mapping[str, Any]
+    ) -> bool:
+        """An archived entry failed: if the platform's answer says it is gone, record that
+        for the takedown report and count the entry as archived. An error that is no
+        takedown (unreachable, timeout…) stays a failure."""
+        from . import takedowns
+
+        seen = takedowns.classify(exc)
+        if seen.state in (SourceCheck.State.AVAILABLE, SourceCheck.State.ERROR):
+            return False
+        testimony = existing.testimony
+        check = takedowns.record_check(testimony, seen, url=failure.url)
+        since = takedowns.gone_since(testimony) or check
+        logger.warning(
+            "%s: %s is archived as %s but no longer available on the platform (%s, HTTP %s)",
+            self.url,
+            failure.url,
+            testimony.external_id,
+            seen.state,
+            seen.http_status,
+        )
+        self.done(Archived(testimony, existing, created=False, gone=since), context)
+        return True
 
     def skip_archived(self, info: dict[str, Any], *, incomplete: bool = False) -> str | None:
         """yt-dlp match_filter: a video already archived is not downloaded again."""
@@ -474,8 +523,31 @@ class _EntryByEntry(yt_dlp.YoutubeDL):
         except (DownloadError, ArchiveError) as exc:
             # An entry that resolves to a list (a channel's tabs) skips its own failed
             # entries here, one level down, and goes on.
-            self.archiver.failed(ie_result, extra_info, exc)
+            platform = self.extractor_of(ie_result, extra_info)
+            self.archiver.failed(ie_result, extra_info, exc, platform=platform)
             return None
+
+    def extractor_of(self, entry: dict[str, Any], context: Mapping[str, Any]) -> str:
+        """The extractor key an entry's resolved info will carry, known without a request:
+        a resolved entry's own (or its list's), a reference's `ie_key`, else the first
+        extractor suitable for its address, as `extract_info` picks it."""
+        if entry.get("_type", "video") == "video":
+            return str(entry.get("extractor_key") or context.get("extractor_key") or "")
+        if entry.get("ie_key"):
+            return str(entry["ie_key"])
+        url = str(entry.get("url") or "")
+        return next((key for key, ie in self._ies.items() if url and ie.suitable(url)), "")
+
+
+def _entry_source(entry: dict[str, Any], context: Mapping[str, Any], fallback: str) -> str:
+    """The `captured_from` an entry's resolved info gives (`_source`), before it resolves.
+
+    A resolved entry carries its list's fields (a page with several <video>s: the page); a
+    reference to resolve (a feed item) becomes its own address.
+    """
+    if entry.get("_type", "video") == "video":
+        return _source({**context, **entry}, fallback)
+    return str(unsmuggle_url(str(entry.get("webpage_url") or entry.get("url") or fallback))[0])
 
 
 def error_chain(exc: BaseException) -> Iterator[BaseException]:
@@ -562,8 +634,9 @@ def archive_url(
     Videos already archived (same platform and id) are not downloaded again; a file already
     archived under another address (same SHA-256) is returned as it is (created=False).
     An entry of a list that fails is skipped and the run goes on; at the end
-    `EntriesFailedError` lists what failed (and carries what was archived). A full disk
-    stops the run at once.
+    `EntriesFailedError` lists what failed (and carries what was archived). An entry
+    archived earlier that the platform no longer serves is no failure: it is returned with
+    `gone` set, and recorded as a takedown check. A full disk stops the run at once.
     `progress` gets yt-dlp's progress for each file; `on_item` each entry as it is done,
     `on_failure` each entry as it fails.
     """

@@ -92,17 +92,26 @@ def check_sources(
         if not testimony.source_url:
             continue
         seen = observe(testimony.source_url)
-        checks.append(
-            SourceCheck.objects.create(
-                testimony=testimony,
-                url=testimony.source_url,
-                checked_at=now or timezone.now(),
-                state=seen.state,
-                http_status=seen.http_status,
-                message=seen.message,
-            )
-        )
+        checks.append(record_check(testimony, seen, url=testimony.source_url, now=now))
     return checks
+
+
+def record_check(
+    testimony: Testimony, seen: Observation, *, url: str, now: dt.datetime | None = None
+) -> SourceCheck:
+    """Record what the platform answered at `url` about a testimony's copy.
+
+    `check_sources` records its own look; `archiving` records the answer it met when an
+    entry archived earlier no longer resolves.
+    """
+    return SourceCheck.objects.create(
+        testimony=testimony,
+        url=url[:1000],
+        checked_at=now or timezone.now(),
+        state=seen.state,
+        http_status=seen.http_status,
+        message=seen.message,
+    )
 
 
 def gone_since(testimony: Testimony) -> SourceCheck | None:

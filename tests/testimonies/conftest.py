@@ -27,13 +27,15 @@ class Platform:
     """What the server serves (files in `root`) and what it saw (`requests`).
 
     `cut` maps a path to a byte offset of its file: every answer for that path stops there
-    and the connection is closed, as a dropped connection would.
+    and the connection is closed, as a dropped connection would. `status` maps a path to an
+    HTTP error status it answers instead of its file (410 Gone, 503…).
     """
 
     base: str
     root: Path
     requests: list[Request] = field(default_factory=list)
     cut: dict[str, int] = field(default_factory=dict)
+    status: dict[str, int] = field(default_factory=dict)
 
     def url(self, name: str) -> str:
         return f"{self.base}/{name}"
@@ -56,8 +58,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         file = self.platform.root / urllib.parse.unquote(path).lstrip("/")
         asked = self.headers.get("Range")
-        if not file.is_file():
-            self.send_error(404, "Not Found")
+        refused = self.platform.status.get(path)
+        if refused is not None or not file.is_file():
+            self.send_error(refused or 404)
             self.platform.requests.append(Request(path, asked, 0))
             return
         data = file.read_bytes()

@@ -167,14 +167,20 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self._summary(results, failures)
         if failures:
-            raise CommandError(failure_summary(len(results), failures))
+            raise CommandError(failure_summary(results, failures))
 
     def _summary(self, results: list[Archived], failures: list[Failed]) -> None:
         created = sum(r.created for r in results)
         versions = sum(r.new_version for r in results)
+        gone = sum(r.gone is not None for r in results)
         for item in results:
             if item.new_version:
                 state = "new version (the platform's file changed; the earlier original is kept)"
+            elif item.gone is not None:
+                state = (
+                    "already archived, no longer available on the platform "
+                    f"({item.gone.state} since {item.gone.checked_at:%Y-%m-%d})"
+                )
             else:
                 state = "new" if item.created else "already archived"
             self.stdout.write(
@@ -183,9 +189,12 @@ class Command(BaseCommand):
             )
         for failure in failures:
             self.stdout.write(f"failed: {failure}")
-        summary = f"{created} new testimonies, {len(results) - created - versions} already archived"
+        kept = len(results) - created - versions - gone
+        summary = f"{created} new testimonies, {kept} already archived"
         if versions:
             summary += f", {versions} new versions of archived videos"
+        if gone:
+            summary += f", {gone} already archived and now gone"
         if failures:
             summary += f", {len(failures)} failed"
         style = self.style.ERROR if failures else self.style.SUCCESS
