@@ -55,9 +55,9 @@ SUFFIXES: Mapping[str, frozenset[str]] = {
     # Uyghur: -دا -تا, -دىن -تىن, -غا -قا -گە -كە, -نىڭ, -نى, -دىكى -تىكى, -لىق -لىك,
     # -غىچە -قىچە, -چە (غۇلجىدا, غۇلجىدىن, غۇلجىغا, غۇلجىنىڭ, غۇلجىلىق).
     "ug": _words("da ta din tin ga ka nin ni diki tiki lik liklar gicha kicha cha diki dikilar"),
-    # Russian noun and adjective endings (в Кульдже, из Кульджи, Кульджу, Кульджой,
-    # в Хотане, Кашгарский). Indeclinable names (Урумчи) match exactly.
-    "ru": _words("a u i om oi oiu am ah ami ski skoi skom skogo skaia skui inski"),
+    # Russian noun endings (в Кульдже, из Кульджи, Кульджу, Кульджой, в Хотане).
+    # Indeclinable names (Урумчи) match exactly; adjectives (Кульджинский): _RU_ADJECTIVE.
+    "ru": _words("a u i om oi oiu am ah ami"),
     # English possessive and demonyms (Kashgar's, Kashgari).
     "en": _words("s i is"),
 }
@@ -69,6 +69,30 @@ _LANGUAGE_ALIASES = {"kaz": "kk", "uig": "ug", "uzb": "ug", "ky": "kk", "kir": "
 TEXT_STOP_WORDS = frozenset(
     {"или", "бай", "باي", "bay", "bai", "толы", "toli", "қаба", "jing", "جىڭ", "жың", "lop"}
 )
+
+# Russian "или" is the conjunction "or" and the name of the Ili. Written as a name, it is
+# the place: capitalised inside a sentence ("в долине Или"), or before a place word
+# ("Или район" at the start of a sentence).
+_CASED_STOP_WORDS = frozenset({"или"})
+_PLACE_WORD = re.compile(
+    r"[\s\-‐‑–]*(?:район|уезд|округ|префектур|долин|рек)[а-яё]{0,3}\b", re.IGNORECASE
+)
+_OPENING_PUNCTUATION = " \t\n\r«\"„“‘'([{—–-"
+
+# A Russian relational adjective (-ский in every case and gender) and the part before -ск-,
+# of 4 letters or more so that short common adjectives (морской, русский) never count.
+# Derived from a place name, that part is the name, or the name without its final vowel,
+# with -ин- or -й- between (Чугучак-ский, Кульдж(а)-ин-ский, Урумч(и)-ин-ский, Аксу-й-ский).
+_RU_ADJECTIVE = re.compile(r"([а-яё]{4,}?)ск(?:ий|ой|ая|ое|ие|ого|ому|ом|ую|их|им|ими)")
+_RU_VOWELS = "аеиоуыэюя"
+
+
+def _ru_stem(word: str) -> str:
+    """A Russian word compared as written, but for ё and the soft and hard signs (Хотань
+    ~ хотанский, Кульджа ~ кулджинский). Not folded: folding would also take техасский
+    for Текес and хатангский for Хэтянь."""
+    return word.lower().replace("ё", "е").replace("ь", "").replace("ъ", "")
+
 
 # Generic words that may follow a name ("Yining County", "伊宁县", "غۇلجا ناھىيىسى").
 _GENERIC_WORDS = (
@@ -126,6 +150,9 @@ class _Gazetteer:
     # is matched against aliases in its own script only, so that a common word is not taken
     # for another script's spelling of a place (English "since" ~ Russian Синьхэ).
     script_keys: dict[str, dict[str, tuple[str, ...]]]
+    # Stems (_ru_stem) of the one-word Russian names (the name, and without its final
+    # vowel when 4+ letters remain) -> place ids, for adjectives derived from them.
+    ru_adjective_stems: dict[str, tuple[str, ...]]
     hanzi: tuple[tuple[str, str], ...]  # (Chinese alias, place id), longest first
     max_words: int
     # Every prefix of 3 or more letters of a text_keys key. A word group can only match an
@@ -237,8 +264,18 @@ def parse(data: Any) -> _Gazetteer:
     text_keys: dict[str, list[str]] = {}
     script_keys: dict[str, dict[str, list[str]]] = {}
     hanzi: list[tuple[str, str]] = []
+    ru_adjective_stems: dict[str, list[str]] = {}
     max_words = 1
     for place in places.values():
+        for alias in place.ru:
+            name = _ru_stem(alias)
+            if not re.fullmatch(r"[а-я]{3,}", name):
+                continue
+            stems = [name] + ([name[:-1]] if name[-1] in _RU_VOWELS and len(name) > 4 else [])
+            for stem in stems:
+                ids = ru_adjective_stems.setdefault(stem, [])
+                if place.id not in ids:
+                    ids.append(place.id)
         for alias in place.names():
             key = _alias_key(alias)
             if not key or key == "zh:":
@@ -265,6 +302,7 @@ def parse(data: Any) -> _Gazetteer:
         script_keys={
             script: {k: tuple(v) for k, v in table.items()} for script, table in script_keys.items()
         },
+        ru_adjective_stems={k: tuple(v) for k, v in ru_adjective_stems.items()},
         hanzi=tuple(hanzi),
         max_words=max_words,
         key_prefixes=frozenset(k[:n] for k in text_keys for n in range(3, len(k) + 1)),
@@ -376,12 +414,51 @@ _JOINER = re.compile(r"^[\s\-‐‑–]*$")
 
 
 @lru_cache(maxsize=262144)
-def _text_word(surface: str) -> tuple[bool, str]:
-    """(is a Chinese word, lookup key) of one word of running text.
+def _text_word(surface: str, russian: bool) -> tuple[bool, str, str | None]:
+    """(is a Chinese word, lookup key, Russian adjective stem or None) of one word of
+    running text. The key of a Russian adjective is that of its -ский form, so that
+    "Кульджинском уезде" is an inflected "Кульджинский уезд".
 
     Cached because the same words come back in segment after segment at reindex time.
     """
-    return detect_script(surface) == "hani", fold_token(surface, strip_patronymic=False)
+    adjective = _RU_ADJECTIVE.fullmatch(surface.lower()) if russian else None
+    if adjective:
+        stem = adjective.group(1)
+        return False, fold_token(stem + "ский", strip_patronymic=False), stem
+    return detect_script(surface) == "hani", fold_token(surface, strip_patronymic=False), None
+
+
+def _adjective_places(stem: str) -> tuple[str, ...]:
+    """Places whose Russian name this adjective stem comes from (see _RU_ADJECTIVE)."""
+    table = load().ru_adjective_stems
+    stem = _ru_stem(stem)
+    candidates = [stem]
+    if stem.endswith("ин"):
+        candidates.append(stem[:-2])
+    elif stem.endswith("й"):
+        candidates.append(stem[:-1])
+    for candidate in candidates:
+        ids = table.get(candidate)
+        if ids:
+            return ids
+    return ()
+
+
+def _common_word(text: str, start: int, end: int) -> bool:
+    """Whether the word text[start:end], which names a place, is here the common word it
+    also is (TEXT_STOP_WORDS). Russian Или is the place when written as a name: capitalised
+    inside a sentence, or capitalised before a place word."""
+    surface = text[start:end]
+    word = surface.lower()
+    if word not in TEXT_STOP_WORDS:
+        return False
+    if word not in _CASED_STOP_WORDS or not (surface[:1].isupper() and surface[1:].islower()):
+        return True
+    if _PLACE_WORD.match(text, end):
+        return False
+    before = text[:start]
+    stripped = before.rstrip(_OPENING_PUNCTUATION)
+    return not stripped or stripped[-1] in ".!?…" or "\n" in before[len(stripped) :]
 
 
 def find_places_in_text(text: str, language: str | None = None) -> list[tuple[str, int, int, str]]:
@@ -417,14 +494,17 @@ def find_places_in_text(text: str, language: str | None = None) -> list[tuple[st
     offsets = [0]
     keys: list[str] = []
     surfaces: list[str] = []
+    adjectives: list[str | None] = []
+    russian = _language_code(language) in (None, "ru")
     for surface, start, end in word_spans(text):
-        is_hanzi, key = _text_word(surface)
+        is_hanzi, key, adjective = _text_word(surface, russian)
         if is_hanzi:
             continue
         starts.append(start)
         ends.append(end)
         surfaces.append(surface)
         keys.append(key)
+        adjectives.append(adjective)
         offsets.append(offsets[-1] + len(key))
     joined = "".join(keys)
     prefixes = gaz.key_prefixes
@@ -453,16 +533,22 @@ def find_places_in_text(text: str, language: str | None = None) -> list[tuple[st
                 sizes.append(n)
             elif min_cut >= 3:
                 break
+        adjective = adjectives[i]
+        if adjective and 1 not in sizes:
+            sizes.insert(0, 1)
         matched = False
         for n in reversed(sizes):  # longest name first
             if not all(joined_up(g) for g in range(i, i + n - 1)):
                 continue
-            key = joined[base : offsets[i + n]]
-            script = None if language is None else detect_script(surfaces[i])
-            ids = _match_key(
-                key, language, offsets[i + n - 1] - base, script if script != "mixed" else None
-            )
-            if ids and n == 1 and surfaces[i].lower() in TEXT_STOP_WORDS:
+            if n == 1 and adjective:
+                ids = _adjective_places(adjective)
+            else:
+                key = joined[base : offsets[i + n]]
+                script = None if language is None else detect_script(surfaces[i])
+                ids = _match_key(
+                    key, language, offsets[i + n - 1] - base, script if script != "mixed" else None
+                )
+            if ids and n == 1 and _common_word(text, starts[i], ends[i]):
                 ids = ()
             if ids:
                 start, end = starts[i], ends[i + n - 1]

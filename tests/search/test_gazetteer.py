@@ -148,6 +148,43 @@ def test_russian_cases_and_indeclinable_names_are_recognised() -> None:
 
 def test_russian_word_ili_meaning_or_is_not_a_place() -> None:
     assert _mentions("Или он уехал, или нет", "ru") == []
+    assert _mentions("Его забрали в марте или в апреле", "ru") == []
+    assert _mentions("или", None) == []
+
+
+def test_russian_ili_written_as_a_name_is_the_place() -> None:
+    assert _mentions("Мы жили в долине Или.", "ru") == [("ili", "Или")]
+    assert _mentions("Или район был закрыт.", "ru") == [("ili", "Или")]
+    assert _mentions("— Или, — сказала она, — или Кульджа.", "ru") == [("ghulja", "Кульджа")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Его держали в Кульджинском уезде.", [("ghulja-county", "Кульджинском уезде")]),
+        ("в кульджинском лагере", [("ghulja", "кульджинском")]),
+        ("Урумчинском изоляторе", [("urumqi", "Урумчинском")]),
+        ("Чугучакская тюрьма", [("chochek", "Чугучакская")]),
+        ("из Кашгарского района", [("kashgar", "Кашгарского")]),
+        ("на Аксуйскую дорогу", [("aksu", "Аксуйскую")]),
+        ("в Илийской долине", [("ili", "Илийской")]),
+        ("в Илийском округе", [("ili", "Илийском округе")]),
+        ("Хотанские власти", [("hotan", "Хотанские")]),
+    ],
+)
+def test_russian_adjectives_derived_from_a_name_are_the_place(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _mentions(text, "ru") == expected
+
+
+def test_ordinary_russian_adjectives_are_not_places() -> None:
+    text = (
+        "китайский паспорт, русский язык, казахская семья, уйгурские песни, морской порт, "
+        "хамское обращение, техасский, кашинский, синьхайский, городской суд"
+    )
+    assert _mentions(text, "ru") == []
+    assert _mentions(text, None) == []
 
 
 def test_uyghur_suffixes_with_vowel_raising_are_recognised() -> None:

@@ -62,6 +62,20 @@ def test_proposals_in_four_languages(
     assert event in found.events
 
 
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Брата держали в Кульджинском уезде.", ["ghulja-county"]),
+        ("Брата держали в Урумчинском изоляторе.", ["urumqi"]),
+        ("У него забрали китайский паспорт.", []),
+        ("Его забрали в марте или в апреле.", []),
+        ("Мы жили в долине Или.", ["ili"]),
+    ],
+)
+def test_russian_adjectival_place_names_and_ili(text: str, places: list[str]):
+    assert [p["gazetteer_id"] for p in extract(text, language="ru").places] == places
+
+
 def test_dates_are_precise_and_not_fooled_by_other_numbers():
     dates = find_dates("Released on 12.05.2019; 60 тысяч тенге; 2018-03-14 again; 1205 people.")
     assert [(d.value, d.precision) for d in dates] == [
