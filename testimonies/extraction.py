@@ -435,4 +435,10 @@ def propose(testimony_id: int) -> int:
         Mention.objects.bulk_update(
             moved, ["segment", "surface", "char_start", "char_end", "value", "key"]
         )
+        # An event accepted from a moved mention lost the same segment: it follows too.
+        for mention in moved:
+            if mention.event_id:
+                Event.objects.filter(pk=mention.event_id, segment=None).update(
+                    segment=mention.segment
+                )
     return len(mentions)

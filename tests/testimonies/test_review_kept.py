@@ -117,6 +117,21 @@ def test_verdicts_survive_a_retranscription_and_are_not_proposed_again(
     assert set(fresh.values_list("segment__transcript", flat=True)) == {new.pk}
 
 
+def test_an_accepted_event_follows_its_words_to_the_new_transcript(transcribe: Any, editor: User):
+    testimony = Testimony.objects.create(external_id="en-event", title="t", language="en")
+    transcribe(testimony, _result(DETAINED))
+    proposal = Mention.objects.get(testimony=testimony, kind="event")
+    review.accept(Mention.objects.get(testimony=testimony, kind="person"), user=editor)
+    event = review.accept(proposal, user=editor).event
+    assert event is not None and event.segment is not None
+
+    new = transcribe(testimony, _result("Hello.", DETAINED))
+
+    event.refresh_from_db()
+    assert event.segment is not None and event.segment.transcript == new
+    assert event.segment.text == DETAINED and event.segment.index == 1
+
+
 def test_a_verdict_on_words_no_longer_there_stays_with_the_testimony(transcribe: Any, editor: User):
     testimony = Testimony.objects.create(external_id="en-gone", title="t", language="en")
     transcribe(testimony, _result(DETAINED))
