@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -13,13 +13,18 @@ from pypinyin import Style, lazy_pinyin
 from umsc import UgMultiScriptConverter
 
 __all__ = [
+    "CHINESE_NAME_DOTS",
     "CHINESE_NAME_PARTS",
+    "CHINESE_ORDINARY_WORDS",
+    "CHINESE_TRANSLITERATION_CHARS",
     "Script",
     "Word",
+    "chinese_name_spans",
     "detect_script",
     "fold_query",
     "fold_text",
     "fold_token",
+    "iter_chinese_names",
     "iter_words",
     "name_keys",
     "token_keys",
@@ -345,6 +350,60 @@ CHINESE_CODAS: dict[str, str] = {
     "勒": "l",
 }
 
+# Characters of Chinese phonetic transliteration: the syllable rows of the Xinhua
+# English-Chinese transliteration table, the characters the Russian table adds, and those of
+# Uyghur and Kazakh name and place transcriptions; with the characters of the two tables
+# above, the characters a transcribed Turkic name is written with.
+_TRANSLITERATION_ROWS = (
+    "阿埃艾厄伊奥欧乌尤昂英翁安恩耶约亚延扬永尧",  # vowels, y
+    "巴贝比博布拜班本宾邦鲍伯别彼",  # b
+    "帕佩皮波普派潘彭平庞蓬保珀排",  # p
+    "达代德迪蒂多杜戴丹登丁当东道旦",  # d
+    "塔特泰提托图坦滕廷唐通陶铁吐土吞",  # t
+    "加盖格吉戈古甘根金冈贡高嘎尕",  # g
+    "卡凯克基科库坎肯康孔考喀",  # k, q
+    "法费菲福富凡范芬方丰夫弗甫",  # f
+    "瓦韦维沃武万文温旺威伍怀外吾",  # v, w
+    "萨塞赛西索苏桑森辛松绍斯丝莎孙逊素",  # s
+    "扎泽齐佐祖赞津藏宗兹孜则",  # z
+    "沙谢希肖舒夏尚申欣雄什山舍",  # sh
+    "贾杰乔朱简琼居",  # j
+    "查切奇丘钱琴钦昌契恰",  # ch
+    "哈赫黑霍胡海汉亨杭洪豪汗罕合乎",  # h, kh
+    "马玛梅米莫穆迈曼门明芒蒙毛姆买麦木敏满",  # m
+    "纳娜内尼妮诺努奈南嫩宁农瑙乃奴",  # n
+    "拉莱利莉洛卢兰伦林琳朗隆劳勒罗列力",  # l
+    "雷里鲁赖龙尔热日若茹让任容肉如",  # r, zh
+    "察策措楚蔡灿岑仓聪曹茨",  # ts
+    "丽黛露芙珊娅琪玉优牙依衣江卜",  # endings and Turkic practice
+)
+
+# Words of ordinary Chinese that frame a name in running text (kin, naming verbs, pronouns,
+# particles, common adverbs). They are never part of a name span, so "我丈夫", "名叫" or a
+# trailing "来了" is not glued to the name; a longer name part wins over them.
+_ORDINARY_WORD_GROUPS = (
+    # kin and people a witness names someone by
+    "哥哥 弟弟 姐姐 妹妹 父亲 母亲 爸爸 妈妈 丈夫 妻子 儿子 女儿 爷爷 奶奶 外公 外婆 叔叔 舅舅 "
+    "阿姨 姑姑 伯伯 孩子 亲戚 朋友 邻居 同事 同学 老师 学生 先生 女士 家人 亲人 兄弟 姐妹 "
+    "大哥 大姐 老婆 老公 哥 弟 姐 妹",
+    # naming
+    "名叫 叫做 名字 姓名 叫",
+    # pronouns, particles, prepositions, adverbs
+    "我 你 他 她 我们 你们 他们 她们 自己 的 地 得 了 着 过 是 在 说 和 与 跟 同 被 把 给 让 "
+    "对 从 到 去 来 也 都 就 还 又 才 只 已 曾 因 不 这 那 哪 什么 因为 所以 曾经 已经 后来 以后 "
+    "以前 那里 这里 哪里 家里 村里 城里 地里 那个 这个 多次 很多 许多 马上 特别 一直",
+)
+CHINESE_ORDINARY_WORDS: frozenset[str] = frozenset(
+    word for group in _ORDINARY_WORD_GROUPS for word in group.split()
+)
+
+CHINESE_TRANSLITERATION_CHARS: frozenset[str] = frozenset(
+    "".join(_TRANSLITERATION_ROWS) + "".join(CHINESE_NAME_PARTS) + "".join(CHINESE_CODAS)
+)
+
+# Separators between the parts of a transcribed foreign name: 叶尔兰·加克斯勒克.
+CHINESE_NAME_DOTS = "·•・‧∙"
+
 # Pinyin initials and finals rewritten the way a transcription of a Turkic name sounds.
 _PINYIN_TURKIC: tuple[tuple[str, str], ...] = (
     ("^x", "sh"),
@@ -588,6 +647,100 @@ def _hanzi_readings(word: str) -> tuple[str, str]:
     return "".join(parts), plain
 
 
+_MAX_ORDINARY = max(map(len, CHINESE_ORDINARY_WORDS))
+_PART, _SOUND, _OTHER = 0, 1, 2
+
+
+def _longest_at(run: str, i: int, table: Container[str], longest: int, *, shortest: int) -> int:
+    """Length of the longest entry of ``table`` at ``run[i:]``, 0 if none."""
+    for size in range(min(longest, len(run) - i), shortest - 1, -1):
+        if run[i : i + size] in table:
+            return size
+    return 0
+
+
+def _hanzi_pieces(run: str) -> list[tuple[int, int, int]]:
+    """Split a hanzi run into (start, end, kind) pieces, left to right.
+
+    At each position the longest name part of two or more characters and the longest
+    ordinary word compete: the longer wins, an ordinary word on a tie (地里 "in the field"
+    is not the name part Dil, 地里夏提 is Dilshat). Else one character, a sound if it is a
+    transliteration character. One-character name parts (江, 拜, 曼) only end names, so
+    they are sounds.
+    """
+    pieces: list[tuple[int, int, int]] = []
+    i, n = 0, len(run)
+    while i < n:
+        part = _longest_at(run, i, CHINESE_NAME_PARTS, _MAX_PART, shortest=2)
+        word = _longest_at(run, i, CHINESE_ORDINARY_WORDS, _MAX_ORDINARY, shortest=1)
+        if part > word:
+            pieces.append((i, i + part, _PART))
+        elif word:
+            pieces.append((i, i + word, _OTHER))
+        else:
+            kind = _SOUND if run[i] in CHINESE_TRANSLITERATION_CHARS else _OTHER
+            pieces.append((i, i + 1, kind))
+        i = pieces[-1][1]
+    return pieces
+
+
+def chinese_name_spans(
+    run: str, *, dot_before: bool = False, dot_after: bool = False
+) -> list[tuple[int, int]]:
+    """Spans of a run of Chinese characters that are transcribed names, as (start, end).
+
+    Chinese has no spaces, so in 我的哥哥艾力失踪了 the name is glued to the words around it.
+    A name is a longest stretch of name parts and transliteration characters (no ordinary
+    word) that either touches a name dot (``dot_before``: the run follows one,
+    ``dot_after``: one follows the run) and has two characters or more, or starts with a
+    name part of two characters or more. The whole run is never returned: it has its keys.
+    """
+    pieces = _hanzi_pieces(run)
+    spans: set[tuple[int, int]] = set()
+    group: list[tuple[int, int, int]] = []
+    for piece in [*pieces, (len(run), len(run), _OTHER)]:
+        if piece[2] != _OTHER:
+            group.append(piece)
+            continue
+        if group:
+            start, end = group[0][0], group[-1][1]
+            if end - start >= 2 and (
+                (dot_before and start == 0) or (dot_after and end == len(run))
+            ):
+                spans.add((start, end))
+            if group[0][2] == _PART:
+                spans.add((start, end))
+            group = []
+    spans.discard((0, len(run)))
+    return sorted(spans)
+
+
+@lru_cache(maxsize=16384)
+def _chinese_name_keys(run: str, dot_before: bool, dot_after: bool) -> tuple[str, ...]:
+    """Keys of the name spans of a hanzi run that the run itself does not already have."""
+    own = set(_key_options(run))
+    keys: list[str] = []
+    for start, end in chinese_name_spans(run, dot_before=dot_before, dot_after=dot_after):
+        for key in _key_options(run[start:end]):
+            if key not in own:
+                own.add(key)
+                keys.append(key)
+    return tuple(keys)
+
+
+_DOTS = frozenset(CHINESE_NAME_DOTS)
+_HANI_CHAR = re.compile(f"[{_HANI}]")
+_HANI_RUN = re.compile(f"[{_HANI}]+")
+
+
+def _dot_before(text: str, start: int) -> bool:
+    return text[max(0, start - 3) : start].rstrip()[-1:] in _DOTS
+
+
+def _dot_after(text: str, end: int) -> bool:
+    return text[end : end + 3].lstrip()[:1] in _DOTS
+
+
 # --------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------
@@ -673,9 +826,12 @@ def fold_text(text: str, *, dedupe: bool = False, alternatives: bool = True) -> 
     """
     out: list[str] = []
     seen: set[str] = set()
-    # findall gives the same words as iter_words without building Word objects (hot path).
-    for word in _WORD_RE.findall(text):
-        candidates = _key_options(word)
+    if alternatives and _HANI_CHAR.search(text):
+        options = _options_with_chinese_names(text)
+    else:
+        # findall gives the same words as iter_words without building Word objects (hot path).
+        options = [_key_options(word) for word in _WORD_RE.findall(text)]
+    for candidates in options:
         if not candidates:
             continue
         if not alternatives:
@@ -687,6 +843,31 @@ def fold_text(text: str, *, dedupe: bool = False, alternatives: bool = True) -> 
                 seen.add(key)
             out.append(key)
     return out
+
+
+def iter_chinese_names(text: str) -> Iterator[Word]:
+    """Yield the transcribed names inside the runs of Chinese characters of ``text``
+    (see ``chinese_name_spans``), with offsets into ``text``."""
+    for match in _HANI_RUN.finditer(text):
+        run, offset = match.group(), match.start()
+        spans = chinese_name_spans(
+            run, dot_before=_dot_before(text, offset), dot_after=_dot_after(text, match.end())
+        )
+        for start, end in spans:
+            yield Word(run[start:end], offset + start, offset + end)
+
+
+def _options_with_chinese_names(text: str) -> list[tuple[str, ...]]:
+    """Keys of each word, a hanzi run's followed by the keys of the names inside it."""
+    options: list[tuple[str, ...]] = []
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        keys = _key_options(word)
+        if _HANI_CHAR.match(word):
+            before, after = _dot_before(text, match.start()), _dot_after(text, match.end())
+            keys = keys + _chinese_name_keys(word, before, after)
+        options.append(keys)
+    return options
 
 
 def fold_query(query: str) -> str:

@@ -89,15 +89,23 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _highlight_by_keys(text: str, keys: set[str]) -> str:
-    """Mark the words of `text` whose folded key is one of `keys` (cross-script matches)."""
+    """Mark the words of `text` whose folded key is one of `keys` (cross-script matches),
+    and the same way the names inside Chinese text, which has no spaces (我的哥哥艾力失踪了)."""
+    found = [m.span() for m in _WORD.finditer(text) if folding.fold_token(m.group(0)) in keys]
+    found += [
+        (name.start, name.end)
+        for name in folding.iter_chinese_names(text)
+        if folding.fold_token(name.surface) in keys
+    ]
     out: list[str] = []
     last = 0
-    for match in _WORD.finditer(text):
-        word = match.group(0)
-        if folding.fold_token(word) in keys:
-            out.append(html.escape(text[last : match.start()]))
-            out.append(f"<mark>{html.escape(word)}</mark>")
-            last = match.end()
+    # A name inside a word that is marked whole is not marked again.
+    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+        if start < last:
+            continue
+        out.append(html.escape(text[last:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        last = end
     out.append(html.escape(text[last:]))
     return "".join(out)
 
