@@ -374,6 +374,7 @@ def main() -> None:
         args.model, args.model_dir, rows, args.template, args.base_dir
     )
     audio, reference = bench_audio(args.minutes * 60, speech_dir=args.speech_dir, seed=7)
+    args.model_dir.mkdir(parents=True, exist_ok=True)
     audio_path = str(args.model_dir / "bench-audio.npy")
     np.save(audio_path, audio)
     common = {
