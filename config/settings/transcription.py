@@ -13,7 +13,7 @@ TRANSCRIPTION_DEVICE = env_str("TRANSCRIPTION_DEVICE", "cpu")
 TRANSCRIPTION_COMPUTE_TYPE = env_str("TRANSCRIPTION_COMPUTE_TYPE", "default")
 # Above 1: windows of speech decoded in batches, a window that fails Whisper's thresholds
 # again with temperature fallback; 1: the sequential decoder. On 2 CPU cores, base int8:
-# batch 4 ran 13.7-16.3x real time, sequential 3.6-5.4x, at no worse word error rate.
+# batch 4 ran 12.4-16.3x real time, sequential 3.6-5.4x, at no worse word error rate.
 TRANSCRIPTION_BATCH_SIZE = env_int("TRANSCRIPTION_BATCH_SIZE", 4, minimum=1)
 # The longest batched window, in seconds (1-30). Whisper encodes 30 s whatever the window
 # holds, so GPU workers on large models should use 30; 15 suits base on CPU, which often
