@@ -11,9 +11,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from search import gazetteer
-from search.folding import fold_token
 
-from .people_extraction import PersonMention, find_people, kinship_at
+from .people_extraction import PersonMention, find_people, kinship_at, name_key
 
 if TYPE_CHECKING:
     from .models import Mention
@@ -273,7 +272,7 @@ def proposal_key(kind: str, value: dict[str, Any]) -> str:
     """The key of a stored proposal that has none of its own (an editor's, or one older
     than keys): what propose() keys it by (folded name, gazetteer id, date, event kind)."""
     if kind == "person":
-        return " ".join(fold_token(w) for w in str(value.get("name") or "").split())
+        return name_key(str(value.get("name") or ""))
     field = {"place": "gazetteer_id", "date": "date", "event": "kind"}.get(kind)
     return str(value.get(field) or "") if field else ""
 

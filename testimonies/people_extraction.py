@@ -142,7 +142,12 @@ class PersonMention:
     @property
     def key(self) -> str:
         """The name folded word by word: one key for every script and spelling."""
-        return " ".join(fold_token(w) for w in self.name.split())
+        return name_key(self.name)
+
+
+def name_key(name: str) -> str:
+    """A name folded word by word: one key for every script and spelling."""
+    return " ".join(fold_token(w) for w in name.split())
 
 
 def _kinship_stem(words: str) -> tuple[str, str] | None:
