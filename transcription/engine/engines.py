@@ -379,7 +379,9 @@ class FasterWhisperEngine:
             except EngineError as exc:
                 for member in members:
                     results[member.index] = exc
-        return [r if r is not None else EngineError("not transcribed") for r in results]
+        done = [r for r in results if r is not None]
+        assert len(done) == len(requests)  # every file got a result or its error above
+        return done
 
     def _transcribe_group(
         self, members: list[_Prepared], task: Task, word_timestamps: bool
