@@ -22,7 +22,7 @@ if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
 from transcription.engine.convert import read_ctranslate2, write_ctranslate2  # noqa: E402
-from transcription.engine.models import resolve_model  # noqa: E402
+from transcription.engine.model_files import resolve_model  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from search import gazetteer
-from search.folding import detect_script, fold_query, fold_text
+from names import gazetteer
+from names.folding import detect_script, fold_query, fold_text
 
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "crossscript-dev.json"
 

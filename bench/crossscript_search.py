@@ -32,6 +32,8 @@ LANGUAGE = {"kk": "kk", "ru": "ru", "ug": "ug", "zh": "zh", "en": "en"}
 
 def records(kind: str, entities: list[dict]) -> tuple[list[dict], dict[str, tuple[str, str]]]:
     """One testimony per spelling; returns the records and external_id -> (entity, spelling)."""
+    from testimonies.visibility import INDEXED_LEVEL  # after django.setup() in archive()
+
     out, owner = [], {}
     for entity in entities:
         for lang, spellings in entity["variants"].items():
@@ -44,7 +46,7 @@ def records(kind: str, entities: list[dict]) -> tuple[list[dict], dict[str, tupl
                         "external_id": external_id,
                         "title": f"bench {external_id}",
                         "language": LANGUAGE.get(lang, "en"),
-                        "visibility": "public",
+                        "visibility": INDEXED_LEVEL,
                         "segments": [{"start": 0.0, "end": 3.0, "text": text}],
                     }
                 )
@@ -52,8 +54,8 @@ def records(kind: str, entities: list[dict]) -> tuple[list[dict], dict[str, tupl
 
 
 def measure(kind: str, entities: list[dict], owner: dict[str, tuple[str, str]]) -> dict:
+    from names.folding import detect_script
     from search import client
-    from search.folding import detect_script
     from search.query import SearchParams, search_segments
 
     uid = client.index_uid("segments")

@@ -30,7 +30,7 @@ GOALS = {"places": (0.9, 0.9), "dates": (0.9, 0.85), "people": (0.8, 0.7)}
 
 
 def name_key(name: str) -> frozenset[str]:
-    from search.folding import fold_token
+    from names.folding import fold_token
 
     return frozenset(k for k in (fold_token(w) for w in name.split()) if k)
 
@@ -67,7 +67,7 @@ def run(split: str = "test", limit: int | None = None, errors: bool = False) -> 
     import django
 
     django.setup()
-    from testimonies.extraction import extract
+    from review.extraction import extract
 
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
     rows = [r for r in rows if split == "all" or r["split"] == split][:limit]

@@ -15,8 +15,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from search.gazetteer import places as gazetteer_places
-from search.matching import Candidate, MatchIndex, QueryRow, match_many
+from names.gazetteer import places as gazetteer_places
+from names.matching import Candidate, MatchIndex, QueryRow, match_many
 
 LABELLED = Path(__file__).resolve().parent / "data" / "matching-labelled.json"
 

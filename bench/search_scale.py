@@ -64,8 +64,9 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def generate(n_segments: int, seed: int) -> None:
-    from search import gazetteer
+    from names import gazetteer
     from testimonies.models import Segment, Testimony, Transcript
+    from testimonies.visibility import INDEXED_LEVEL
 
     rng = random.Random(seed)
     places = [alias for place in gazetteer.places() for alias in gazetteer.aliases(place.id)]
@@ -80,7 +81,7 @@ def generate(n_segments: int, seed: int) -> None:
                     external_id=f"scale-{t:07d}",
                     title=f"Testimony {t}",
                     language=language,
-                    visibility="public",
+                    visibility=INDEXED_LEVEL,
                     status="transcribed",
                 )
             )

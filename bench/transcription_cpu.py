@@ -88,7 +88,9 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
 
 
 def run_one(config: dict, audio_path: str, reference: str, queue: mp.Queue) -> None:
-    from transcription.engine.engines import DecodeOptions, FasterWhisperEngine, OpenAIWhisperEngine
+    from transcription.engine.base import DecodeOptions
+    from transcription.engine.faster_whisper_engine import FasterWhisperEngine
+    from transcription.engine.openai_whisper_engine import OpenAIWhisperEngine
 
     audio = np.load(audio_path)
     options = DecodeOptions(**config.get("options", {}))
@@ -133,7 +135,7 @@ def _converted_base() -> str | None:
     if importlib.util.find_spec("whisper") is None:
         return None
     from transcription.engine.convert import export_openai_checkpoint
-    from transcription.engine.models import resolve_model
+    from transcription.engine.model_files import resolve_model
 
     target = PROJECT_DIR / "var" / "models" / "whisper-base-openai.pt"
     return str(target if target.is_file() else export_openai_checkpoint(resolve_model(), target))

@@ -187,7 +187,7 @@ def _loader(config: dict[str, Any], settings: dict[str, Any]) -> tuple[Any, Any]
         import whisper
         from whisper.tokenizer import get_tokenizer
 
-        from transcription.engine.engines import _load_openai_checkpoint
+        from transcription.engine.openai_whisper_engine import _load_openai_checkpoint
 
         model = _load_openai_checkpoint(whisper, Path(config["openai_pt"]), device)
         tokenizer = get_tokenizer(True, num_languages=model.num_languages)
@@ -254,7 +254,8 @@ def _loader(config: dict[str, Any], settings: dict[str, Any]) -> tuple[Any, Any]
             return _faster_whisper_totals(list(found))
 
         return sequential, lambda: counter.tokens
-    from transcription.engine.engines import DecodeOptions, FasterWhisperEngine
+    from transcription.engine.base import DecodeOptions
+    from transcription.engine.faster_whisper_engine import FasterWhisperEngine
 
     options = DecodeOptions(
         **{k: v for k, v in settings.items() if k != "beam_size"},
@@ -315,7 +316,7 @@ def prepare_models(
 ) -> tuple[str, str | None]:
     """The CTranslate2 directory and, if the openai row runs, the checkpoint of the same weights."""
     from transcription.engine.convert import export_openai_checkpoint
-    from transcription.engine.models import resolve_model
+    from transcription.engine.model_files import resolve_model
 
     if model == "base":
         ct2_dir = base_dir or Path(resolve_model("base"))

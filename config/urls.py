@@ -1,54 +1,10 @@
-"""URL routes: pages, login, staff pages, media, subtitles, API, schema, languages, admin."""
+"""URL routes: the site (web.urls), language switching, the admin."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
-
-from search.api import PeopleMatchAPIView, SearchAPIView
-from search.views import match_page, search_page
-from testimonies import api, staff, views
-from testimonies.media import serve_media
-
-router = DefaultRouter(trailing_slash=False)
-router.register("testimonies", api.TestimonyViewSet, basename="testimony")
-router.register("transcripts", api.TranscriptViewSet, basename="transcript")
-router.register("segments", api.SegmentViewSet, basename="segment")
-router.register("people", api.PersonViewSet, basename="person")
-router.register("places", api.PlaceViewSet, basename="place")
-router.register("events", api.EventViewSet, basename="event")
+from django.urls import include, path
 
 urlpatterns = [
-    path("", search_page, name="search"),
-    path("t/<str:external_id>/", views.testimony_page, name="testimony"),
-    path("t/<str:external_id>/subtitles/<str:track>.vtt", views.subtitles, name="subtitles"),
-    path(
-        "t/<str:external_id>/transcript.<str:fmt>",
-        views.transcript_download,
-        name="transcript",
-    ),
-    path("people/<int:person_id>/", views.person_page, name="person"),
-    path("places/<int:place_id>/", views.place_page, name="place"),
-    path("media/<int:asset_id>/", serve_media, name="media"),
-    path("match/", match_page, name="match"),
-    # Editors and admins who are not staff cannot use the admin's login; django-axes guards both.
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="archive/login.html", next_page="staff-takedowns"
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="search"), name="logout"),
-    path("staff/takedowns/", staff.takedowns, name="staff-takedowns"),
-    path("staff/takedowns.csv", staff.takedowns_csv, name="staff-takedowns-csv"),
-    path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
-    path("api/v1/people/match", PeopleMatchAPIView.as_view(), name="api-people-match"),
-    re_path(r"^api/v1/export\.(?P<fmt>jsonl|csv)$", api.export, name="api-export"),
-    path("api/v1/", include((router.urls, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("web.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

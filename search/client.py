@@ -17,6 +17,8 @@ from meilisearch.errors import (
     MeilisearchTimeoutError,
 )
 
+from testimonies.changes import DerivedDataError
+
 INDEXES = ("segments", "people", "testimonies")
 
 # Locales per text field. Uyghur has no Meilisearch locale of its own; "ara" and "pes" run
@@ -77,7 +79,7 @@ INDEX_SETTINGS: dict[str, dict[str, Any]] = {
 }
 
 
-class SearchError(Exception):
+class SearchError(DerivedDataError):
     """Base for every search-side failure; the message says what to do."""
 
 

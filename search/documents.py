@@ -8,9 +8,10 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from search import folding, gazetteer
-from testimonies.models import Person, Place, Segment, Testimony, Visibility
-from testimonies.redaction import mask
+from names import folding, gazetteer
+from redaction import mask
+from testimonies.models import Person, Place, Segment, Testimony
+from testimonies.visibility import INDEXED_LEVEL
 
 
 def _person_keys(person: Person) -> set[str]:
@@ -42,7 +43,7 @@ def with_related(queryset: Any) -> Any:
 
 def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
     """One document per segment of the current transcript of a public testimony."""
-    if testimony.visibility != Visibility.PUBLIC:
+    if not testimony.is_public:
         return []
     transcript = testimony.current_transcript()
     if transcript is None:
@@ -113,7 +114,7 @@ def _gazetteer_keys(place_id: str) -> frozenset[str]:
 
 
 def testimony_document(testimony: Testimony) -> dict[str, Any] | None:
-    if testimony.visibility != Visibility.PUBLIC:
+    if not testimony.is_public:
         return None
     keys: set[str] = set()
     for person in testimony.people.all():
@@ -148,5 +149,5 @@ def person_document(person: Person) -> dict[str, Any] | None:
         "status": person.status,
         "birth_year": person.birth_year,
         "testimonies": sorted(testimonies),
-        "visibility": Visibility.PUBLIC,
+        "visibility": INDEXED_LEVEL,
     }

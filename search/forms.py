@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from search import gazetteer
+from names import gazetteer
 from search.query import SearchParams
 from testimonies.importing import EXTERNAL_ID
 from testimonies.languages import LANGUAGE_CHOICES

@@ -7,8 +7,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from search import client, folding, gazetteer
-from testimonies.models import Visibility
+from names import folding, gazetteer
+from search import client
+from testimonies.visibility import INDEXED_LEVEL
 
 # Private-use characters as highlight tags: they cannot occur in transcripts, so the text can
 # be HTML-escaped first and the tags turned into <mark> afterwards (no markup injection).
@@ -59,7 +60,7 @@ class SearchResult:
 
 def build_filter(params: SearchParams) -> list[str]:
     """Filters from validated values only; visibility is always forced to public."""
-    filters = [f"visibility = {client.quote(Visibility.PUBLIC)}"]
+    filters = [f"visibility = {client.quote(INDEXED_LEVEL)}"]
     if params.language:
         filters.append(f"language = {client.quote(params.language)}")
     if params.testimony:

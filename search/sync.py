@@ -7,9 +7,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
-from config.celery import enqueue_on_commit
 from search import client
 from search.documents import (
     person_document,
@@ -17,7 +16,7 @@ from search.documents import (
     testimony_document,
     with_related,
 )
-from testimonies.models import Person, Testimony, Transcript, Visibility
+from testimonies.models import Person, Testimony, Transcript
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -115,14 +114,6 @@ def _sync_people(person_ids: set[int], uid: str) -> list[Any]:
     return tasks
 
 
-def schedule_sync(*testimony_ids: int) -> None:
-    """Queue a re-index for after the current transaction commits (no worker sees it early)."""
-    from search.tasks import sync_testimony
-
-    for testimony_id in sorted(set(testimony_ids)):
-        enqueue_on_commit(sync_testimony, testimony_id)
-
-
 def reindex(*, progress: Callable[[int], object] | None = None) -> dict[str, int]:
     """Build fresh indexes from the database, then swap them in at once (no downtime)."""
     client.check()
@@ -133,7 +124,7 @@ def reindex(*, progress: Callable[[int], object] | None = None) -> dict[str, int
     counts = {name: 0 for name in client.INDEXES}
     try:
         pending: list[Any] = []
-        public = Testimony.objects.filter(visibility=Visibility.PUBLIC).order_by("pk")
+        public = Testimony.objects.public().order_by("pk")
         for batch in _chunks(public.values_list("pk", flat=True).iterator(), BATCH):
             seg_docs: list[dict[str, Any]] = []
             test_docs: list[dict[str, Any]] = []
@@ -153,11 +144,7 @@ def reindex(*, progress: Callable[[int], object] | None = None) -> dict[str, int
             if len(pending) > 20:
                 client.wait_all(pending, what="reindex")
                 pending = []
-        people = (
-            Person.objects.filter(Q(testimonies__visibility=Visibility.PUBLIC))
-            .distinct()
-            .order_by("pk")
-        )
+        people = Person.objects.public().order_by("pk")
         for batch in _chunks(people.values_list("pk", flat=True).iterator(), BATCH):
             docs = [d for p in _people(batch) if (d := person_document(p))]
             if docs:
@@ -171,3 +158,10 @@ def reindex(*, progress: Callable[[int], object] | None = None) -> dict[str, int
         for uid in build.values():
             client.delete_index(uid)
     return counts
+
+
+def sync_now(testimony_ids: Iterable[int]) -> None:
+    """Bring the indexes up to date before returning; raises SearchError if they cannot be."""
+    client.check()
+    client.ensure_indexes()
+    sync_testimonies(testimony_ids)

@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from search import folding, gazetteer
-
-from .dates import format_partial, parse_partial
-from .languages import LANGUAGES
-from .models import (
+from names import folding, gazetteer
+from names.dates import format_partial, parse_partial
+from redaction import mask
+from testimonies.changes import DerivedDataError, changed
+from testimonies.languages import LANGUAGES
+from testimonies.models import (
     Event,
     NameVariant,
     Person,
@@ -29,7 +30,6 @@ from .models import (
     Transcript,
     Visibility,
 )
-from .redaction import mask
 
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 IMPORT_ENGINE = "import"
@@ -367,15 +367,11 @@ def import_file(
     Returns once the search index reflects the import. Any failure (an invalid line without
     skip_invalid, the search server down) leaves the database and the index as they were.
     """
-    from search import client, sync
-
     if on_phase:
         on_phase("validate")
     problems, valid = validate_file(path, progress=progress)
     if problems and not skip_invalid:
         raise ImportFileError(path, problems)
-    client.check()
-    client.ensure_indexes()
     report = ImportReport(problems=problems, skipped=len(problems))
     if on_phase:
         on_phase("import")
@@ -395,13 +391,13 @@ def import_file(
                         report.updated += 1
             if on_phase:
                 on_phase("index")
-            sync.sync_testimonies(report.testimony_ids)
-    except client.SearchError:
+            changed(report.testimony_ids, now=True)
+    except DerivedDataError:
         # The database rolled back; put back whatever documents a partial sync replaced.
         try:
             existing = Testimony.objects.filter(external_id__in=valid.values())
-            sync.sync_testimonies(existing.values_list("pk", flat=True))
-        except client.SearchError:
+            changed(existing.values_list("pk", flat=True), now=True)
+        except DerivedDataError:
             pass
         raise
     return report

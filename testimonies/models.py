@@ -13,21 +13,36 @@ from simple_history.models import HistoricalRecords
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import ManyRelatedManager
 
-from .dates import Precision, format_partial
-from .languages import LANGUAGE_CHOICES
-from .redaction import mask
+from names.dates import Precision, format_partial
+from redaction import mask
+from testimonies.languages import LANGUAGE_CHOICES
+from testimonies.visibility import (
+    EventQuerySet,
+    MediaQuerySet,
+    PersonQuerySet,
+    PlaceQuerySet,
+    SegmentQuerySet,
+    TestimonyQuerySet,
+    TranscriptQuerySet,
+    Visibility,
+    is_public,
+)
 
-
-class Visibility(models.TextChoices):
-    DRAFT = "draft", "Draft (editors only)"
-    RESTRICTED = "restricted", "Restricted (vetted researchers)"
-    PUBLIC = "public", "Public"
-
-
-class TestimonyQuerySet(models.QuerySet["Testimony"]):
-    def public(self) -> TestimonyQuerySet:
-        """What anonymous visitors may see: public testimonies only."""
-        return self.filter(visibility=Visibility.PUBLIC)
+__all__ = [
+    "Event",
+    "MediaAsset",
+    "Mention",
+    "NameVariant",
+    "Person",
+    "PersonMerge",
+    "Place",
+    "PlaceAlias",
+    "Segment",
+    "SourceCheck",
+    "Testimony",
+    "Transcript",
+    "Visibility",
+]
 
 
 class Testimony(models.Model):
@@ -93,7 +108,22 @@ class Testimony(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.visibility == Visibility.PUBLIC
+        return is_public(self.visibility)
+
+    def playable_media(self) -> MediaAsset | None:
+        """The file the player plays: the original (derived files are working copies)."""
+        return self._media(originals_first=True)
+
+    def media_to_transcribe(self) -> MediaAsset | None:
+        """The file Whisper reads: a derived audio working copy if any, else the original."""
+        return self._media(originals_first=False)
+
+    def _media(self, *, originals_first: bool) -> MediaAsset | None:
+        assets = sorted(self.media.all(), key=lambda a: a.pk)  # prefetched rows when present
+        originals = [a for a in assets if a.kind == MediaAsset.Kind.ORIGINAL]
+        others = [a for a in assets if a.kind != MediaAsset.Kind.ORIGINAL]
+        ordered = originals + others if originals_first else others + originals
+        return ordered[0] if ordered else None
 
     def current_transcript(self) -> Transcript | None:
         """The newest transcript in the spoken language (uses prefetched rows when present)."""
@@ -128,6 +158,8 @@ class MediaAsset(models.Model):
     platform_id = models.CharField(max_length=200, blank=True, db_index=True)
     platform_metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MediaQuerySet.as_manager()
 
     class Meta:
         ordering = ["testimony", "id"]
@@ -172,6 +204,7 @@ class Person(models.Model):
     if TYPE_CHECKING:
         testimonies: ManyRelatedManager[Testimony, Any]
 
+    objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -240,6 +273,7 @@ class Place(models.Model):
     if TYPE_CHECKING:
         testimonies: ManyRelatedManager[Testimony, Any]
 
+    objects = PlaceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -291,6 +325,7 @@ class Transcript(models.Model):
     reviewed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TranscriptQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -321,6 +356,7 @@ class Segment(models.Model):
         "a re-transcription.",
     )
 
+    objects = SegmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -392,6 +428,8 @@ class Event(models.Model):
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.EDITOR)
     review = models.CharField(max_length=8, choices=Review.choices, default=Review.PROPOSED)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["person", "date"]

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from redaction import cn_resident_id_check_char, kz_iin_check_digit
+
 
 def record(external_id: str = "t-001", **overrides: Any) -> dict[str, Any]:
     """A valid testimony in the import format (fictional people)."""
@@ -50,3 +52,34 @@ def write_jsonl(path: Path, records: list[Any], *, raw_lines: dict[int, str] | N
         lines[number - 1] = text
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# --------------------------------------------------------------------------------------------
+# Valid synthetic identity numbers (tests only). They pass every check in `redaction`, so never
+# put one in a published example without masking it.
+# --------------------------------------------------------------------------------------------
+
+
+def make_cn_resident_id(region: str = "650102", birth: str = "19850315", seq: str = "123") -> str:
+    """A synthetic Chinese resident ID with a correct check character (tests/demo only)."""
+    first17 = f"{region}{birth}{seq}"
+    if len(region) != 6 or len(birth) != 8 or len(seq) != 3 or not first17.isdigit():
+        raise ValueError("region: 6 digits, birth: YYYYMMDD, seq: 3 digits")
+    return first17 + cn_resident_id_check_char(first17)
+
+
+def make_kz_iin(birth: str = "19850315", *, female: bool = False, serial: str = "0001") -> str:
+    """A synthetic Kazakhstan IIN with a correct check digit (tests/demo only).
+
+    Raises ValueError when no check digit exists for this serial (both passes give 10).
+    """
+    if len(birth) != 8 or len(serial) != 4 or not (birth + serial).isdigit():
+        raise ValueError("birth: YYYYMMDD, serial: 4 digits")
+    century = {1800: 1, 1900: 3, 2000: 5}.get(int(birth[:2]) * 100)
+    if century is None:
+        raise ValueError("birth year must be 1800-2099")
+    first11 = f"{birth[2:]}{century + int(female)}{serial}"
+    check = kz_iin_check_digit(first11)
+    if check is None:
+        raise ValueError(f"serial {serial!r} gives no valid check digit; use another")
+    return f"{first11}{check}"

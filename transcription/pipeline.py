@@ -10,16 +10,19 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from config.celery import enqueue_on_commit
-from search.sync import schedule_sync
+from redaction import relocate_marks_detailed
+from testimonies.changes import changed, transcript_stored
 from testimonies.importing import IMPORT_ENGINE
-from testimonies.models import MediaAsset, Segment, Testimony, Transcript
-from testimonies.redaction import relocate_marks_detailed
+from testimonies.models import Segment, Testimony, Transcript
+from transcription.engine.base import Engine
+from transcription.engine.batching import BatchingEngine
 from transcription.engine.bilingual import transcribe_bilingual
-from transcription.engine.engines import Engine, FasterWhisperEngine, OpenAIWhisperEngine
 from transcription.engine.errors import EngineError
+from transcription.engine.faster_whisper_engine import FasterWhisperEngine
+from transcription.engine.openai_whisper_engine import OpenAIWhisperEngine
 from transcription.engine.schema import Segment as EngineSegment
 from transcription.engine.schema import TranscriptionResult, Word
+from transcription.engine.text_translation import TextTranslator
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +72,6 @@ def shared_engine(engine: Engine, max_files: int) -> Engine:
 
     One per loaded engine (they live as long as the process, so `id` stays theirs).
     """
-    from transcription.engine.batching import BatchingEngine
-
     key = (id(engine), max_files)
     if key not in _SHARED:
         _SHARED[key] = BatchingEngine(
@@ -117,8 +118,6 @@ def load_translator() -> Any | None:
 def _translator() -> Any | None:
     if not settings.TRANSLATION_MODEL:
         return None
-    from transcription.engine.engines import TextTranslator
-
     return TextTranslator(
         settings.TRANSLATION_MODEL,
         style=settings.TRANSLATION_MODEL_STYLE,  # type: ignore[arg-type]
@@ -145,11 +144,7 @@ def claim(testimony_id: int) -> bool:
 
 
 def media_path(testimony: Testimony) -> str:
-    asset = (
-        MediaAsset.objects.filter(testimony=testimony)
-        .order_by("kind", "id")  # "derived" (audio working copy) sorts before "original"
-        .first()
-    )
+    asset = testimony.media_to_transcribe()
     if asset is None:
         raise TranscriptionFailed(
             f"testimony {testimony.external_id} has no media file to transcribe"
@@ -219,11 +214,9 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
         Testimony.objects.filter(pk=testimony.pk).update(
             status=Testimony.Status.TRANSCRIBED, processing_error=""
         )
-        schedule_sync(testimony.pk)
-        # Proposals for editors from the new words, on the default queue (not the GPU's).
-        from testimonies.tasks import extract_testimony
-
-        enqueue_on_commit(extract_testimony, testimony.pk)
+        changed([testimony.pk])
+        # Review listens: proposals for editors from the new words, on the default queue.
+        transcript_stored.send(sender=None, testimony_id=testimony.pk)
     return transcript
 
 
@@ -303,11 +296,3 @@ def mark_failed(testimony_id: int, message: str) -> None:
     Testimony.objects.filter(pk=testimony_id).update(
         status=Testimony.Status.FAILED, processing_error=message[:5000]
     )
-
-
-def queue(testimony_id: int) -> None:
-    """Mark a testimony queued and enqueue its job once the transaction commits."""
-    from transcription.tasks import transcribe_testimony as task
-
-    Testimony.objects.filter(pk=testimony_id).update(status=Testimony.Status.QUEUED)
-    enqueue_on_commit(task, testimony_id)

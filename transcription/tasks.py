@@ -5,6 +5,8 @@ from typing import Any
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
+from testimonies.jobs import enqueue_on_commit
+from testimonies.models import Testimony
 from transcription import pipeline
 
 
@@ -31,3 +33,9 @@ def transcribe_testimony(testimony_id: int) -> None:
         pipeline.transcribe_testimony(testimony_id=testimony_id)
     except pipeline.TranscriptionFailed as exc:
         pipeline.mark_failed(testimony_id, str(exc))
+
+
+def queue(testimony_id: int) -> None:
+    """Mark a testimony queued and enqueue its job once the transaction commits."""
+    Testimony.objects.filter(pk=testimony_id).update(status=Testimony.Status.QUEUED)
+    enqueue_on_commit(transcribe_testimony, testimony_id)

@@ -28,7 +28,7 @@ mv .gpu/site.tar.xz .gpu/in/
 $PY -c 'import sys; sys.path.insert(0, "bench")
 from pathlib import Path
 from _whisper_random import save_template
-from transcription.engine.models import resolve_model
+from transcription.engine.model_files import resolve_model
 save_template(Path(resolve_model("base")), Path(".gpu/in/template"))'
 if [ -d ../shared/data/speech ]; then
   [ -d .gpu/in/speech ] && chmod -R u+w .gpu/in/speech && rm -rf .gpu/in/speech

@@ -30,7 +30,7 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 if [ $# -eq 0 ]; then
   exec python3 - <<'PY'
 import ctranslate2
-from transcription.engine.engines import FasterWhisperEngine
+from transcription.engine.faster_whisper_engine import FasterWhisperEngine
 print("CUDA devices seen by CTranslate2:", ctranslate2.get_cuda_device_count())
 print("compute types:", sorted(ctranslate2.get_supported_compute_types("cuda")))
 import sys

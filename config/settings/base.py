@@ -33,9 +33,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # One app per stage; imports run one way (docs/architecture.md, checked by lint-imports).
     "testimonies",
     "transcription",
+    "evidence",
+    "review",
     "search",
+    "web",
 ]
 
 MIDDLEWARE = [

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from testimonies.ingest import ingest_file
 from testimonies.models import MediaAsset, Segment, Testimony, Transcript
 from transcription import pipeline
-from transcription.engine.engines import FasterWhisperEngine
 from transcription.engine.errors import MediaDecodeError
+from transcription.engine.faster_whisper_engine import FasterWhisperEngine
+from transcription.ingest import ingest_file
 from transcription.tasks import transcribe_testimony
 
 AUDIO = Path(__file__).resolve().parent.parent / "fixtures" / "audio"

@@ -10,10 +10,10 @@ from django.test import Client
 
 from search.query import SearchParams, search_segments
 from testimonies.importing import import_file
-from testimonies.ingest import ingest_file
 from testimonies.models import Segment, Testimony, Transcript
 from tests.factories import record, write_jsonl
 from transcription import pipeline
+from transcription.ingest import ingest_file
 
 AUDIO = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from testimonies.ingest import ingest_file
 from testimonies.models import Segment, Testimony
 from tests.workers import Worker
+from transcription.ingest import ingest_file
 
 AUDIO = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]

@@ -1,13 +1,7 @@
 """Django-free transcription engine: decode, detect speech, transcribe, translate, write."""
 
 from transcription.engine.audio import MediaInfo, decode_audio, probe_media
-from transcription.engine.engines import (
-    DecodeOptions,
-    Engine,
-    FasterWhisperEngine,
-    OpenAIWhisperEngine,
-    TextTranslator,
-)
+from transcription.engine.base import DecodeOptions, Engine
 from transcription.engine.errors import (
     EmptyMediaError,
     EngineError,
@@ -17,13 +11,16 @@ from transcription.engine.errors import (
     NoAudioStreamError,
     SilentMediaError,
 )
-from transcription.engine.models import resolve_model
+from transcription.engine.faster_whisper_engine import FasterWhisperEngine
+from transcription.engine.model_files import resolve_model
+from transcription.engine.openai_whisper_engine import OpenAIWhisperEngine
 from transcription.engine.schema import (
     UNSUPPORTED_LANGUAGE_REASON,
     Segment,
     TranscriptionResult,
     Word,
 )
+from transcription.engine.text_translation import TextTranslator
 from transcription.engine.writers import write
 
 __all__ = [

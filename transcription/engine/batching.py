@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from transcription.engine.engines import AudioInput, Request, load_audio
+from transcription.engine.base import AudioInput, Request, load_audio
 from transcription.engine.errors import EngineError
 from transcription.engine.schema import Task, TranscriptionResult
 

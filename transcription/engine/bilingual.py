@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from transcription.engine.engines import AudioInput, Engine, load_audio
+from transcription.engine.base import AudioInput, Engine, load_audio
 from transcription.engine.schema import Segment, TranscriptionResult
 
 NO_TRANSLATION_REASON = (

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from search.people_matching import ListError, match_rows, results_csv, rows_from_csv
+from search.list_matching import ListError, match_rows, results_csv, rows_from_csv
 
 
 class Command(BaseCommand):

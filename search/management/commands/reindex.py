@@ -7,7 +7,7 @@ from tqdm import tqdm
 
 from search.client import SearchError
 from search.sync import reindex
-from testimonies.models import Testimony, Visibility
+from testimonies.models import Testimony
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        total = Testimony.objects.filter(visibility=Visibility.PUBLIC).count()
+        total = Testimony.objects.public().count()
         with tqdm(
             total=total, unit="testimony", disable=options["no_progress"], leave=False
         ) as bar:

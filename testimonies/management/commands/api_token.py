@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rest_framework.authtoken.models import Token
 
-RESEARCHERS = "researcher"
+from testimonies import roles
 
 
 class Command(BaseCommand):
@@ -42,6 +42,6 @@ class Command(BaseCommand):
                 raise CommandError(f"{username} has no token; issue one first.")
             self.stdout.write(token.key)
             return
-        user.groups.add(Group.objects.get_or_create(name=RESEARCHERS)[0])
+        roles.grant(user, roles.RESEARCHER)
         Token.objects.filter(user=user).delete()  # issuing again replaces the old key
         self.stdout.write(Token.objects.create(user=user).key)

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from search.client import SearchError
+from testimonies.changes import DerivedDataError
 from testimonies.importing import ImportFileError, import_file
 
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
-        except SearchError as exc:
+        except DerivedDataError as exc:
             raise CommandError(f"Nothing was imported: {exc}") from None
         finally:
             bar.close()

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[3]
 if importlib.util.find_spec("transcription") is None:  # pragma: no cover
     sys.path.insert(0, str(ROOT))
 
-from transcription.engine.engines import DecodeOptions, FasterWhisperEngine  # noqa: E402
+from transcription.engine.base import DecodeOptions  # noqa: E402
+from transcription.engine.faster_whisper_engine import FasterWhisperEngine  # noqa: E402
 
 AUDIO = ROOT / "tests" / "fixtures" / "audio"
 

@@ -8,15 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from transcription.engine.base import DecodeOptions
 from transcription.engine.convert import (
     export_openai_checkpoint,
     openai_state,
     read_ctranslate2,
     write_ctranslate2,
 )
-from transcription.engine.engines import DecodeOptions, OpenAIWhisperEngine
 from transcription.engine.errors import EngineError, ModelNotFoundError
-from transcription.engine.models import resolve_model
+from transcription.engine.model_files import resolve_model
+from transcription.engine.openai_whisper_engine import OpenAIWhisperEngine
 
 whisper = pytest.importorskip("whisper")
 torch = pytest.importorskip("torch")

@@ -11,12 +11,7 @@ import numpy as np
 import pytest
 
 from transcription.engine.audio import decode_audio
-from transcription.engine.engines import (
-    DecodeOptions,
-    Engine,
-    FasterWhisperEngine,
-    needs_fallback,
-)
+from transcription.engine.base import DecodeOptions, Engine, needs_fallback
 from transcription.engine.errors import (
     EmptyMediaError,
     EngineError,
@@ -24,6 +19,7 @@ from transcription.engine.errors import (
     NoAudioStreamError,
     SilentMediaError,
 )
+from transcription.engine.faster_whisper_engine import FasterWhisperEngine
 from transcription.engine.schema import UNSUPPORTED_LANGUAGE_REASON
 from transcription.engine.vad import SpeechSpan
 

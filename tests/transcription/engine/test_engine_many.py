@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from transcription.engine.audio import SAMPLE_RATE, decode_audio
+from transcription.engine.base import DecodeOptions, Request
 from transcription.engine.batching import BatchingEngine
-from transcription.engine.engines import DecodeOptions, FasterWhisperEngine, Request
 from transcription.engine.errors import MediaDecodeError, SilentMediaError
+from transcription.engine.faster_whisper_engine import FasterWhisperEngine
 from transcription.engine.schema import TranscriptionResult
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from transcription.engine.errors import ModelNotFoundError
-from transcription.engine.models import MODEL_FILES, resolve_model
+from transcription.engine.model_files import MODEL_FILES, resolve_model
 
 
 def test_unknown_model_names_the_settings_and_the_files_it_needs() -> None:

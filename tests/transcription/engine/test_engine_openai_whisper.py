@@ -7,13 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from transcription.engine.engines import (
-    NO_TEXT_REASON,
-    DecodeOptions,
-    Engine,
-    OpenAIWhisperEngine,
-)
+from transcription.engine.base import NO_TEXT_REASON, DecodeOptions, Engine
 from transcription.engine.errors import ModelNotFoundError, SilentMediaError
+from transcription.engine.openai_whisper_engine import OpenAIWhisperEngine
 from transcription.engine.schema import UNSUPPORTED_LANGUAGE_REASON
 
 whisper = pytest.importorskip("whisper")

@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from transcription.engine.engines import (
-    OpenAIWhisperEngine,
-    TextTranslator,
-    resolve_compute_type,
-    resolve_device,
-)
+from transcription.engine.base import resolve_compute_type, resolve_device
 from transcription.engine.errors import EngineError, EngineUnavailableError
+from transcription.engine.openai_whisper_engine import OpenAIWhisperEngine
+from transcription.engine.text_translation import TextTranslator
 
 
 def test_openai_whisper_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from transcription.engine.engines import TextTranslator
 from transcription.engine.errors import ModelNotFoundError
 from transcription.engine.schema import Segment, TranscriptionResult
+from transcription.engine.text_translation import TextTranslator
 
 spm = pytest.importorskip("sentencepiece")
 ctranslate2 = pytest.importorskip("ctranslate2")

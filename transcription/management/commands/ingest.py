@@ -6,10 +6,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from testimonies.ingest import ingest_file, media_files
 from testimonies.languages import LANGUAGES
 from testimonies.models import Visibility
 from transcription.engine.errors import EngineError
+from transcription.ingest import ingest_file, media_files
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from transcription.engine.convert import export_openai_checkpoint
 from transcription.engine.errors import EngineError
-from transcription.engine.models import resolve_model
+from transcription.engine.model_files import resolve_model
 
 
 class Command(BaseCommand):

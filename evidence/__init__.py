@@ -1,0 +1,1 @@
+"""Evidence: platform capture with provenance, takedown checks, backups, their staff pages."""

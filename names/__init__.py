@@ -1,0 +1,1 @@
+"""Names and places without Django: script folding, the gazetteer, name matching, dates."""

@@ -1,0 +1,1 @@
+"""Editorial review: machine proposals (people, places, dates, events), review and merges."""

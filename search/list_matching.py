@@ -1,0 +1,236 @@
+"""Victim lists against the archive: rows in, ranked public people with their evidence out.
+
+Parsing and validation of uploaded lists, the archive's people as match candidates, and the
+evidence (testimonies, moments) for each proposal. The name comparison itself is
+`names.matching`, on the shared folding.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+
+from names.matching import QueryRow, match_many
+from search.client import SearchError
+from search.query import SearchParams, search_segments
+from testimonies import csvsafe
+from testimonies.models import Person, Testimony
+from testimonies.people import archive_index
+
+MAX_ROWS = 10_000
+COLUMNS = ("name", "birth_year", "place", "father_name")
+EVIDENCE_SCORE = 0.8  # below this a proposal is shown without searching its moments
+
+
+class ListError(ValueError):
+    """A list that cannot be matched; the message says what to fix."""
+
+
+@dataclass
+class Proposal:
+    person: int
+    primary_name: str
+    score: float
+    matched_name: str
+    reasons: list[str]
+    page: str
+    testimonies: list[str]
+    moments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class RowResult:
+    row: int
+    query: dict[str, Any]
+    candidates: list[Proposal]
+
+
+def _year(value: Any, where: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise ListError(f"{where}: birth_year {value!r} is not a year") from None
+    if not 1880 <= year <= 2030:
+        raise ListError(f"{where}: birth_year {year} is outside 1880–2030")
+    return year
+
+
+def rows_from_dicts(
+    items: Sequence[Any], *, first_row: int = 1, limit: int | None = MAX_ROWS
+) -> list[QueryRow]:
+    """Validate rows given as mappings (JSON or CSV); every problem names its row."""
+    if limit is not None and len(items) > limit:
+        raise ListError(
+            f"{len(items):,} rows; the limit is {limit:,} per request. Split the list, or "
+            "run `manage.py match_people FILE.csv` on the server, which has no limit."
+        )
+    rows = []
+    problems = []
+    for number, item in enumerate(items, start=first_row):
+        where = f"row {number}"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be an object with a name")
+            continue
+        unknown = sorted(set(item) - set(COLUMNS))
+        name = str(item.get("name") or "").strip()
+        try:
+            if unknown:
+                raise ListError(f"{where}: unknown field(s) {', '.join(unknown)}")
+            if not name:
+                raise ListError(f"{where}: the name is empty")
+            if len(name) > 300:
+                raise ListError(f"{where}: the name is longer than 300 characters")
+            rows.append(
+                QueryRow(
+                    name=name,
+                    birth_year=_year(item.get("birth_year"), where),
+                    place=str(item.get("place") or "").strip() or None,
+                    father_name=str(item.get("father_name") or "").strip() or None,
+                )
+            )
+        except ListError as exc:
+            problems.append(str(exc))
+    if problems:
+        shown = "; ".join(problems[:20])
+        more = f"; and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise ListError(f"{len(problems)} row(s) cannot be matched: {shown}{more}")
+    if not rows:
+        raise ListError("The list has no rows.")
+    return rows
+
+
+def rows_from_csv(data: bytes, *, limit: int | None = MAX_ROWS) -> list[QueryRow]:
+    """A CSV with a header row; `name` is required, the other columns optional."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ListError(
+            f"The file is not UTF-8 text (byte {exc.start}). Save it as 'CSV UTF-8' and try again."
+        ) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if "name" not in header:
+        raise ListError(
+            "The first line must be a header with a 'name' column "
+            f"(optional: {', '.join(COLUMNS[1:])}); found: {', '.join(header) or 'nothing'}."
+        )
+    reader.fieldnames = header
+    items: list[dict[str, Any]] = []
+    for item in reader:
+        if limit is not None and len(items) >= limit:
+            raise ListError(
+                f"More than {limit:,} rows; the limit is {limit:,} per request. Split the "
+                "list, or run `manage.py match_people FILE.csv` on the server."
+            )
+        items.append({k: v for k, v in item.items() if k in COLUMNS and k is not None})
+    # Row numbers as a spreadsheet shows them: the header is row 1.
+    return rows_from_dicts(items, first_row=2, limit=limit)
+
+
+def match_rows(
+    rows: Sequence[QueryRow], *, limit: int = 5, with_moments: bool = True
+) -> list[RowResult]:
+    """Ranked proposals per row, each with its public testimonies and, when likely, the
+    moments where the matched spelling is said."""
+    index = archive_index()
+    matches = match_many(index, rows, limit=limit)
+    ids = {m.candidate_id for row in matches for m in row}
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=ids).prefetch_related(
+            Prefetch(
+                "testimonies", queryset=Testimony.objects.public(), to_attr="public_testimonies"
+            )
+        )
+    }
+    results = []
+    for number, (row, found) in enumerate(zip(rows, matches, strict=True), start=1):
+        proposals = []
+        for match in found:
+            person = people[match.candidate_id]
+            proposal = Proposal(
+                person=person.pk,
+                primary_name=person.primary_name,
+                score=round(match.score, 3),
+                matched_name=match.matched_name,
+                reasons=list(match.reasons),
+                page=f"/people/{person.pk}/",
+                testimonies=sorted(
+                    t.external_id for t in getattr(person, "public_testimonies", [])
+                ),
+            )
+            if with_moments and match.score >= EVIDENCE_SCORE:
+                proposal.moments = _moments(match.matched_name, person.pk)
+            proposals.append(proposal)
+        query = {k: v for k, v in asdict(row).items() if v is not None}
+        results.append(RowResult(row=number, query=query, candidates=proposals))
+    return results
+
+
+def _moments(name: str, person_id: int) -> list[dict[str, Any]]:
+    try:
+        hits = search_segments(SearchParams(q=name, person=person_id, limit=3)).hits
+    except SearchError:
+        return []  # the proposal stands without its moments; search may be restarting
+    return [
+        {
+            "testimony": h.testimony,
+            "start": h.start,
+            "text": h.text,
+            "url": f"/t/{h.testimony}/?t={h.start:g}",
+        }
+        for h in hits
+    ]
+
+
+RESULT_COLUMNS = [
+    "row",
+    "name",
+    "rank",
+    "person",
+    "primary_name",
+    "score",
+    "matched_name",
+    "reasons",
+    "page",
+    "testimonies",
+    "first_moment",
+]
+
+
+def results_csv(results: Sequence[RowResult]) -> str:
+    """One line per proposal (or one empty line for a row without any), spreadsheet-ready."""
+    out = io.StringIO()
+    writer = csvsafe.writer(out)
+    writer.writerow(RESULT_COLUMNS)
+    for result in results:
+        if not result.candidates:
+            writer.writerow([result.row, result.query["name"], "", "", "", "", "", "", "", "", ""])
+        for rank, p in enumerate(result.candidates, start=1):
+            writer.writerow(
+                [
+                    result.row,
+                    result.query["name"],
+                    rank,
+                    p.person,
+                    p.primary_name,
+                    p.score,
+                    p.matched_name,
+                    "; ".join(p.reasons),
+                    p.page,
+                    " ".join(p.testimonies),
+                    p.moments[0]["url"] if p.moments else "",
+                ]
+            )
+    return out.getvalue()

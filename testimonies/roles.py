@@ -1,0 +1,58 @@
+"""The archive's roles (Django groups, created by migration 0003) and what each may do.
+
+| role       | sees                       | may                                              |
+| ---------- | -------------------------- | ------------------------------------------------ |
+| admin      | everything                 | everything in the admin, staff pages             |
+| editor     | everything (is_staff)      | add and change records, staff pages              |
+| reviewer   | what staff sees            | accept or reject machine proposals               |
+| researcher | public and restricted      | API token with higher rate limits                |
+| (anyone)   | public                     | search, pages, API within the anonymous throttle |
+
+Drafts are for staff accounts (`is_staff`), whatever their groups.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group
+
+ADMIN = "admin"
+EDITOR = "editor"
+REVIEWER = "reviewer"
+RESEARCHER = "researcher"
+ALL = (ADMIN, EDITOR, REVIEWER, RESEARCHER)
+# Roles that edit the archive: they reach the staff pages (takedown reports).
+EDITING = (ADMIN, EDITOR)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return _signed_in(user) and user.groups.filter(name__in=roles).exists()
+
+
+def may_see_drafts(user: Any) -> bool:
+    return _signed_in(user) and bool(user.is_staff)
+
+
+def may_see_restricted(user: Any) -> bool:
+    return may_see_drafts(user) or has_role(user, RESEARCHER)
+
+
+def may_use_staff_pages(user: Any) -> bool:
+    """Staff accounts and the editing roles (editors who are not staff log in at the site)."""
+    return (
+        _signed_in(user)
+        and bool(user.is_active)
+        and (bool(user.is_staff) or has_role(user, *EDITING))
+    )
+
+
+def grant(user: Any, role: str) -> None:
+    """Put an account in a role's group (created if a fresh database lacks it)."""
+    if role not in ALL:
+        raise ValueError(f"unknown role {role!r}: one of {', '.join(ALL)}")
+    user.groups.add(Group.objects.get_or_create(name=role)[0])

@@ -1,0 +1,106 @@
+"""The search page: server-rendered, the same query engine as the API and the command."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from search.client import SearchError
+from search.forms import SearchForm
+from search.list_matching import ListError, match_rows, results_csv, rows_from_csv
+from search.query import SearchResult, search_segments
+from testimonies.languages import LANGUAGES
+from testimonies.models import Person, Place
+
+
+def _link(request: HttpRequest, **changes: Any) -> str:
+    params = request.GET.copy()
+    params.pop("partial", None)
+    params.pop("offset", None)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return "?" + urlencode(sorted(params.items()))
+
+
+def _facets(request: HttpRequest, result: SearchResult) -> list[dict[str, Any]]:
+    """Facet groups as (label, count, link) rows; links add one filter to the query."""
+    raw = result.facets
+    places = {
+        str(p.pk): p.name
+        for p in Place.objects.filter(pk__in=[int(k) for k in raw.get("places", {})])
+    }
+    statuses = dict(Person.Status.choices)
+    groups = [
+        ("language", _("Language"), lambda k: LANGUAGES.get(k, k), "language"),
+        ("year", _("Year"), lambda k: k, None),
+        ("places", _("Place"), lambda k: places.get(k, k), "place"),
+        ("person_status", _("Status of the person"), lambda k: statuses.get(k, k), "status"),
+    ]
+    out = []
+    for field, title, label, param in groups:
+        values = raw.get(field) or {}
+        rows = []
+        for key, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:12]:
+            link = (
+                _link(request, **{param: key})
+                if param
+                else _link(request, year_from=key, year_to=key)
+            )
+            rows.append({"label": label(key), "count": count, "link": link})
+        if rows:
+            out.append({"title": title, "rows": rows})
+    return out
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "result": None, "error": None}
+    status = 200
+    if request.GET and form.is_valid():
+        params = form.params()
+        try:
+            result = search_segments(params)
+        except SearchError:
+            context["error"] = _("Search is unavailable right now. Please try again in a minute.")
+            status = 503
+        else:
+            context["result"] = result
+            context["facets"] = _facets(request, result)
+            if params.offset > 0:
+                context["previous"] = _link(request, offset=max(0, params.offset - params.limit))
+            if params.offset + params.limit < result.total:
+                context["next"] = _link(request, offset=params.offset + params.limit)
+    elif request.GET:
+        status = 400
+    template = "search/_results.html" if request.GET.get("partial") else "search/search.html"
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def match_page(request: HttpRequest) -> HttpResponse:
+    """Upload a list (CSV), download the candidates (CSV); errors shown on the form."""
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ListError(_("Choose a CSV file with a 'name' column."))
+            results = match_rows(rows_from_csv(upload.read()))
+        except ListError as exc:
+            error = str(exc)
+        except SearchError:
+            error = _("Search is unavailable right now. Please try again in a minute.")
+        else:
+            response = HttpResponse(results_csv(results), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="matches.csv"'
+            return response
+    return render(request, "search/match.html", {"error": error}, status=400 if error else 200)
