@@ -28,9 +28,11 @@ $(NODE_STAMP): package.json package-lock.json
 run: setup
 	$(BIN)/python manage.py runarchive
 
+# lint-imports checks the architecture (pyproject.toml [tool.importlinter], docs/architecture.md).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: setup
 	$(BIN)/mypy .

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
-from search.sync import reindex
+from testimonies.changes import changed
 from testimonies.models import MediaAsset, Testimony
 
 MANIFEST = "MANIFEST.sha256"
@@ -127,7 +127,8 @@ def import_archive(source: Path) -> int:
             path.chmod(0o644)
             path.unlink(missing_ok=True)
         raise
-    reindex()
+    # Search builds its documents for every restored testimony before this returns.
+    changed(Testimony.objects.values_list("pk", flat=True), now=True)
     return Testimony.objects.count()
 
 

@@ -20,7 +20,7 @@ from evidence.errors import NotMediaError, disk_full
 from names.dates import Precision
 from testimonies.models import MediaAsset, SourceCheck, Testimony, Visibility
 from testimonies.storage import CHUNK, create_original, store_original
-from transcription import pipeline
+from transcription import tasks as transcription_tasks
 from transcription.engine.audio import probe_media
 from transcription.engine.errors import EngineError
 
@@ -182,5 +182,5 @@ def record(
         )
         asset = store(testimony=testimony, platform_metadata=meta)
         if queue:
-            pipeline.queue(testimony.pk)
+            transcription_tasks.queue(testimony.pk)
     return Archived(testimony, asset, created=True)

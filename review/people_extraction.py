@@ -239,6 +239,7 @@ def _kinship_after(text: str, end: int) -> str | None:
 
 @cache
 def _natasha() -> tuple[Any, Any, Any]:
+    # Lazy: loading Natasha's models takes seconds and memory; only Russian text needs them.
     from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
 
     embedding = NewsEmbedding()
@@ -247,6 +248,7 @@ def _natasha() -> tuple[Any, Any, Any]:
 
 @cache
 def _morph() -> Any:
+    # Lazy: the dictionaries load on import; only Russian text needs them.
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
@@ -294,7 +296,7 @@ def _ru_nominative(word: str, case: str | None, gender: str | None) -> str:
 
 
 def _ru_people(text: str) -> list[PersonMention]:
-    from natasha import Doc
+    from natasha import Doc  # lazy, with _natasha() above
 
     segmenter, morph_tagger, ner_tagger = _natasha()
     doc = Doc(text)

@@ -49,8 +49,8 @@ def best_person(
 
 def _candidates(public_only: bool = True) -> Iterable[Candidate]:
     public = Testimony.objects.public().prefetch_related("places__aliases")
-    people = Person.objects.public() if public_only else Person.objects.all()
-    people = people.prefetch_related(
+    everyone = Person.objects.public() if public_only else Person.objects.all()
+    people = everyone.prefetch_related(
         "names", Prefetch("testimonies", queryset=public, to_attr="public_testimonies")
     )
     for person in people.iterator(chunk_size=2000):

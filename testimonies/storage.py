@@ -55,10 +55,14 @@ def content_type(path: Path, stored: str = "") -> str:
 class ProbedMedia(Protocol):
     """What a media probe found (the engine's MediaInfo has these)."""
 
-    duration: float | None
-    container: str | None
-    audio_codec: str | None
-    video_codec: str | None
+    @property
+    def duration(self) -> float | None: ...
+    @property
+    def container(self) -> str | None: ...
+    @property
+    def audio_codec(self) -> str | None: ...
+    @property
+    def video_codec(self) -> str | None: ...
 
 
 def media_files(paths: list[Path]) -> Iterator[Path]:

@@ -19,6 +19,8 @@ from testimonies import roles
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+    from testimonies.models import Event, MediaAsset, Person, Place, Segment, Testimony, Transcript
+
     Account = AbstractBaseUser | AnonymousUser | None
 else:
     Account = Any
@@ -83,32 +85,32 @@ class VisibleQuerySet(models.QuerySet[M]):
     _many = False
 
 
-class TestimonyQuerySet(VisibleQuerySet[Any]):
+class TestimonyQuerySet(VisibleQuerySet["Testimony"]):
     testimony_path = ""
 
 
-class TranscriptQuerySet(VisibleQuerySet[Any]):
+class TranscriptQuerySet(VisibleQuerySet["Transcript"]):
     testimony_path = "testimony"
 
 
-class SegmentQuerySet(VisibleQuerySet[Any]):
+class SegmentQuerySet(VisibleQuerySet["Segment"]):
     testimony_path = "transcript__testimony"
 
 
-class MediaQuerySet(VisibleQuerySet[Any]):
+class MediaQuerySet(VisibleQuerySet["MediaAsset"]):
     testimony_path = "testimony"
 
 
-class EventQuerySet(VisibleQuerySet[Any]):
+class EventQuerySet(VisibleQuerySet["Event"]):
     testimony_path = "testimony"
 
 
-class PersonQuerySet(VisibleQuerySet[Any]):
+class PersonQuerySet(VisibleQuerySet["Person"]):
     testimony_path = "testimonies"
     _many = True
 
 
-class PlaceQuerySet(VisibleQuerySet[Any]):
+class PlaceQuerySet(VisibleQuerySet["Place"]):
     """Gazetteer places are public knowledge; others are visible through their testimonies."""
 
     testimony_path = "testimonies"

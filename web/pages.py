@@ -112,7 +112,7 @@ def transcript_download(request: HttpRequest, external_id: str, fmt: str) -> Htt
 @require_safe
 def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(
-        Person.objects.prefetch_related(
+        Person.objects.public().prefetch_related(
             "names",
             Prefetch(
                 "testimonies", queryset=Testimony.objects.public(), to_attr="public_testimonies"

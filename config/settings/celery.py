@@ -1,5 +1,7 @@
 """Celery: the broker (serverless SQLite by default), queues and worker behaviour."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env_bool, env_int, env_str
 
 from .base import VAR_DIR
@@ -14,8 +16,6 @@ if CELERY_BROKER_URL.split("://", 1)[0] not in {
     "amqps",
     "memory",
 }:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(
         f"CELERY_BROKER_URL={CELERY_BROKER_URL!r}: use redis://, amqp:// or sqla+sqlite:///."
     )

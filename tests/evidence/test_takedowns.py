@@ -103,7 +103,7 @@ def test_a_removal_is_dated_reported_and_shown(platform: str, capsys: Any):
 
 def test_the_periodic_task_checks_every_source(platform: str, monkeypatch: pytest.MonkeyPatch):
     from config.celery import app
-    from testimonies import tasks
+    from evidence import tasks
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     for name in ("a", "b", "c"):

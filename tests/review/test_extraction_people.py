@@ -14,7 +14,7 @@ from django.test import Client
 
 from review.extraction import extract, propose
 from review.people_extraction import find_people
-from testimonies import review
+from review import review
 from testimonies.importing import import_file
 from testimonies.models import (
     Event,

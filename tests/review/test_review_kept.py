@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from review.extraction import propose
-from testimonies import review
+from review import review
 from testimonies.models import Event, Mention, Person, Testimony, Transcript
 from transcription import pipeline
 from transcription.engine.schema import Segment as ResultSegment

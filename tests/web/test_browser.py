@@ -118,7 +118,7 @@ def test_the_testimony_page_works_without_javascript(browser: Any, live_server: 
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     testimony = Testimony.objects.get(external_id=PLAYED)
-    segment = testimony.current_transcript().segments.all()[3]  # type: ignore[union-attr]
+    segment = testimony.current_transcript().segments.all()[3]  # type: ignore[union-attr, misc]
     page.goto(f"{live_server.url}/t/{PLAYED}/?t={segment.start:g}")
     assert page.locator(".segment").count() == testimony.current_transcript().segments.count()  # type: ignore[union-attr]
     assert page.locator(".segment.current").get_attribute("id") == f"s{segment.index}"

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_testimony_page_marks_the_moment_of_a_deep_link(demo: Testimony):
-    segment = demo.current_transcript().segments.all()[2]  # type: ignore[union-attr]
+    segment = demo.current_transcript().segments.all()[2]  # type: ignore[union-attr, misc]
     page = Client().get(f"/t/{demo.external_id}/", {"t": f"{segment.start:g}"}).content.decode()
     assert f'id="s{segment.index}" class="segment current' in page
     assert f"#t={segment.start:.3f}" in page  # the media fragment seeks without JavaScript

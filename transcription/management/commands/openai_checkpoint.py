@@ -25,6 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
+            # The optional engine (extra openai-whisper): a clear error when it is missing.
             import torch  # noqa: F401
         except ImportError:
             raise CommandError(

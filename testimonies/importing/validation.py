@@ -1,38 +1,22 @@
-"""JSON Lines import and export of testimonies: one format both ways, validated per line."""
+"""Validation of the JSON Lines import format (docs/import-format.md), one line at a time."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
 
-from names import folding, gazetteer
-from names.dates import format_partial, parse_partial
-from redaction import mask
-from testimonies.changes import DerivedDataError, changed
+from names.dates import parse_partial
 from testimonies.languages import LANGUAGES
-from testimonies.models import (
-    Event,
-    NameVariant,
-    Person,
-    PersonMerge,
-    Place,
-    PlaceAlias,
-    Segment,
-    Testimony,
-    Transcript,
-    Visibility,
-)
+from testimonies.models import Event, Person, Place, Visibility
 
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
-IMPORT_ENGINE = "import"
 
 TOP_FIELDS = {
     "external_id",
@@ -96,15 +80,6 @@ class ImportFileError(Exception):
         )
 
 
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    testimony_ids: list[int] = field(default_factory=list)
-
-
 class _Invalid(Exception):
     pass
 
@@ -145,7 +120,8 @@ def _choice(value: Any, choices: Any, where: str) -> str:
     return str(value)
 
 
-def _names(obj: dict[str, Any], where: str) -> list[str]:
+def checked_names(obj: dict[str, Any], where: str) -> list[str]:
+    """The stripped `names` of a person or place (the upserts reuse this on valid data)."""
     names = obj.get("names")
     if not isinstance(names, list) or not names:
         _fail(f"{where}names must be a non-empty list of strings")
@@ -265,7 +241,7 @@ def _validate_people_places_events(record: dict[str, Any]) -> None:
         if not isinstance(person, dict):
             _fail(f"people[{i}] must be an object")
         _check_fields(person, PERSON_FIELDS, where)
-        _names(person, where)
+        checked_names(person, where)
         key = _string(person, "key", where)
         if key:
             keys.add(key)
@@ -283,7 +259,7 @@ def _validate_people_places_events(record: dict[str, Any]) -> None:
         if not isinstance(place, dict):
             _fail(f"places[{i}] must be an object")
         _check_fields(place, PLACE_FIELDS, where)
-        _names(place, where)
+        checked_names(place, where)
         if "type" in place:
             _choice(place["type"], Place.Type.choices, f"{where}type")
     events = record.get("events", [])
@@ -313,7 +289,8 @@ def _validate_people_places_events(record: dict[str, Any]) -> None:
                 _fail(f"{where}date: {exc}")
 
 
-def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+def record_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """The non-blank lines of a file with their 1-based line numbers."""
     for number, raw in enumerate(stream, start=1):
         if raw.strip():
             yield number, raw
@@ -336,7 +313,7 @@ def validate_file(
     seen: dict[str, int] = {}
     valid: dict[int, str] = {}
     with path.open("rb") as stream:
-        for number, raw in _lines(stream):
+        for number, raw in record_lines(stream):
             if progress:
                 progress(len(raw))
             try:
@@ -353,261 +330,3 @@ def validate_file(
             seen[external_id] = number
             valid[number] = external_id
     return problems, valid
-
-
-def import_file(
-    path: Path,
-    *,
-    skip_invalid: bool = False,
-    progress: Callable[[int], object] | None = None,
-    on_phase: Callable[[str], None] | None = None,
-) -> ImportReport:
-    """Validate the whole file, then import it in one transaction and index it.
-
-    Returns once the search index reflects the import. Any failure (an invalid line without
-    skip_invalid, the search server down) leaves the database and the index as they were.
-    """
-    if on_phase:
-        on_phase("validate")
-    problems, valid = validate_file(path, progress=progress)
-    if problems and not skip_invalid:
-        raise ImportFileError(path, problems)
-    report = ImportReport(problems=problems, skipped=len(problems))
-    if on_phase:
-        on_phase("import")
-    try:
-        with transaction.atomic():
-            with path.open("rb") as stream:
-                for number, raw in _lines(stream):
-                    if progress:
-                        progress(len(raw))
-                    if number not in valid:
-                        continue
-                    testimony, created = save_record(json.loads(raw))
-                    report.testimony_ids.append(testimony.pk)
-                    if created:
-                        report.created += 1
-                    else:
-                        report.updated += 1
-            if on_phase:
-                on_phase("index")
-            changed(report.testimony_ids, now=True)
-    except DerivedDataError:
-        # The database rolled back; put back whatever documents a partial sync replaced.
-        try:
-            existing = Testimony.objects.filter(external_id__in=valid.values())
-            changed(existing.values_list("pk", flat=True), now=True)
-        except DerivedDataError:
-            pass
-        raise
-    return report
-
-
-def name_script(name: str) -> str:
-    """The NameVariant/PlaceAlias script of a name ("" when mixed or unknown)."""
-    script = folding.detect_script(name)
-    return script if script in NameVariant.Script.values else ""
-
-
-def _upsert_person(data: dict[str, Any]) -> Person:
-    names = _names(data, "")
-    person = None
-    merged = None
-    if data.get("key"):
-        person = Person.objects.filter(key=data["key"]).first()
-        if person is None:  # merged into another person by an editor: follow the merge
-            merged = PersonMerge.objects.filter(merged_key=data["key"]).first()
-            person = merged.survivor if merged else None
-    if person is None:
-        variant = NameVariant.objects.filter(name__in=names, person__key__isnull=True).first()
-        person = variant.person if variant else None
-    if person is None:
-        person = Person(key=data.get("key") or None, primary_name=names[0])
-    if merged is None:  # a survivor keeps the name its editor chose
-        person.primary_name = names[0]
-    for attr in ("status", "gender", "ethnicity", "notes"):
-        if data.get(attr) is not None:
-            setattr(person, attr, data[attr])
-    if "birth_year" in data:
-        person.birth_year = data["birth_year"]
-    person.save()
-    known = set(person.names.values_list("name", flat=True))
-    NameVariant.objects.bulk_create(
-        NameVariant(person=person, name=name, script=name_script(name))
-        for name in dict.fromkeys(names)
-        if name not in known
-    )
-    return person
-
-
-def _gazetteer_id(names: list[str]) -> str | None:
-    """The gazetteer place most of these names point to, if one stands out."""
-    votes: dict[str, int] = {}
-    for name in names:
-        for place in gazetteer.lookup(name):
-            votes[place.id] = votes.get(place.id, 0) + 1
-    ranked = sorted(votes.items(), key=lambda item: -item[1])
-    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        return ranked[0][0]
-    return None
-
-
-def upsert_place(data: dict[str, Any]) -> Place:
-    names = _names(data, "")
-    place = None
-    gazetteer_id = data.get("gazetteer_id") or _gazetteer_id(names)
-    if gazetteer_id:
-        place = Place.objects.filter(gazetteer_id=gazetteer_id).first()
-    if place is None:
-        alias = PlaceAlias.objects.filter(name__in=names).select_related("place").first()
-        place = alias.place if alias else Place.objects.filter(name__in=names).first()
-    if place is None:
-        place = Place(name=names[0])
-    if gazetteer_id and not place.gazetteer_id:
-        place.gazetteer_id = gazetteer_id
-    for attr in ("type", "latitude", "longitude"):
-        if attr in data:
-            setattr(place, attr, data[attr])
-    place.save()
-    known = set(place.aliases.values_list("name", flat=True))
-    PlaceAlias.objects.bulk_create(
-        PlaceAlias(place=place, name=name, script=name_script(name))
-        for name in dict.fromkeys(names)
-        if name not in known
-    )
-    return place
-
-
-def save_record(record: dict[str, Any]) -> tuple[Testimony, bool]:
-    """Create or update one testimony from a validated record (no duplicates on re-import)."""
-    testimony, created = Testimony.objects.get_or_create(
-        external_id=record["external_id"],
-        defaults={"title": record["title"], "language": record["language"]},
-    )
-    testimony.title = record["title"]
-    testimony.language = record["language"]
-    testimony.languages = record.get("languages") or [record["language"]]
-    testimony.description = record.get("description", "")
-    testimony.visibility = record.get("visibility", testimony.visibility or Visibility.DRAFT)
-    testimony.source_platform = record.get("source_platform", "")
-    testimony.source_url = record.get("source_url", "")
-    testimony.consent_notes = record.get("consent_notes", "")
-    witness = record.get("witness") or {}
-    testimony.witness_name = witness.get("name", "")
-    testimony.witness_relation = witness.get("relation", "")
-    for key in ("recorded_on", "published_on"):
-        partial = parse_partial(record[key]) if record.get(key) else None
-        setattr(testimony, key, partial.date if partial else None)
-        setattr(
-            testimony, key.replace("_on", "_precision"), partial.precision if partial else "day"
-        )
-    if record["segments"] and testimony.status in (Testimony.Status.NEW, ""):
-        testimony.status = Testimony.Status.TRANSCRIBED
-    testimony.save()
-
-    people = [_upsert_person(p) for p in record.get("people", [])]
-    places = [upsert_place(p) for p in record.get("places", [])]
-    testimony.people.set(people)
-    testimony.places.set(places)
-
-    segments: list[Segment] = []
-    testimony.transcripts.filter(engine=IMPORT_ENGINE).delete()
-    if record["segments"]:
-        meta = record.get("transcript") or {}
-        transcript = Transcript.objects.create(
-            testimony=testimony,
-            engine=IMPORT_ENGINE,
-            model=" ".join(filter(None, [meta.get("engine"), meta.get("model")])),
-            language=meta.get("language", record["language"]),
-            task=Transcript.Task.TRANSCRIBE,
-        )
-        segments = Segment.objects.bulk_create(
-            Segment(
-                transcript=transcript,
-                index=i,
-                start=float(s["start"]),
-                end=float(s["end"]),
-                text=s["text"],
-                translation=s.get("translation", ""),
-                words=s.get("words", []),
-                avg_logprob=s.get("avg_logprob"),
-                no_speech_prob=s.get("no_speech_prob"),
-                compression_ratio=s.get("compression_ratio"),
-                flags=s.get("flags", []),
-                edited=bool(s.get("edited", False)),
-                redactions=s.get("redactions", []),
-            )
-            for i, s in enumerate(record["segments"])
-        )
-
-    testimony.events.filter(origin=Event.Origin.IMPORT).delete()
-    by_key = {p.get("key"): people[i] for i, p in enumerate(record.get("people", []))}
-    for event in record.get("events", []):
-        ref = event["person"]
-        person = people[ref] if isinstance(ref, int) else by_key[ref]
-        partial = parse_partial(str(event["date"])) if event.get("date") else None
-        Event.objects.create(
-            person=person,
-            place=places[event["place"]] if "place" in event else None,
-            kind=event.get("kind", Event.Kind.OTHER),
-            date=partial.date if partial else None,
-            date_precision=partial.precision if partial else "year",
-            testimony=testimony,
-            segment=segments[event["segment"]] if "segment" in event and segments else None,
-            origin=Event.Origin.IMPORT,
-            review=Event.Review.ACCEPTED,
-        )
-    return testimony, created
-
-
-def export_record(testimony: Testimony, *, redact: bool = False) -> dict[str, Any]:
-    """The import format for one testimony, so an export re-imports elsewhere.
-
-    `redact` masks identity numbers, passports and phones (public exports).
-    """
-    clean = mask if redact else (lambda text: text)
-    record: dict[str, Any] = {
-        "external_id": testimony.external_id,
-        "title": clean(testimony.title),
-        "language": testimony.language,
-        "languages": testimony.languages,
-        "visibility": testimony.visibility,
-    }
-    optional = {
-        "description": clean(testimony.description),
-        "recorded_on": format_partial(testimony.recorded_on, testimony.recorded_precision),
-        "published_on": format_partial(testimony.published_on, testimony.published_precision),
-        "source_platform": testimony.source_platform,
-        "source_url": testimony.source_url,
-        # Internal notes and the witness's own name stay out of public exports.
-        "consent_notes": "" if redact else testimony.consent_notes,
-    }
-    record.update({k: v for k, v in optional.items() if v})
-    witness_name = "" if redact else testimony.witness_name
-    if witness_name or testimony.witness_relation:
-        record["witness"] = {"name": witness_name, "relation": testimony.witness_relation}
-    transcript = testimony.current_transcript()
-    record["segments"] = [
-        {
-            "start": s.start,
-            "end": s.end,
-            "text": s.public_text if redact else s.text,
-            "translation": s.public_translation if redact else s.translation,
-            **({"redactions": s.redactions} if s.redactions and not redact else {}),
-        }
-        for s in (transcript.segments.all() if transcript else [])
-    ]
-    record["people"] = [
-        {
-            "names": [v.name for v in p.names.all()] or [p.primary_name],
-            "status": p.status,
-            **({"key": p.key} if p.key else {}),
-            **({"birth_year": p.birth_year} if p.birth_year else {}),
-        }
-        for p in testimony.people.all()
-    ]
-    record["places"] = [
-        {"names": [a.name for a in p.aliases.all()] or [p.name], "type": p.type}
-        for p in testimony.places.all()
-    ]
-    return record
