@@ -29,7 +29,8 @@ django.setup()
 
 from search_scale import FILLER, FIRST, LAST  # noqa: E402
 
-from search import documents, folding, gazetteer  # noqa: E402
+from names import folding, gazetteer  # noqa: E402
+from search import documents  # noqa: E402
 
 TRANSLATION = "my brother was taken in the place named"
 

@@ -16,7 +16,7 @@ __all__ = [
     "DATA_FILE",
     "PLACE_TYPES",
     "GazetteerError",
-    "Place",
+    "GazetteerPlace",
     "aliases",
     "expand_query_places",
     "find_places_in_text",
@@ -108,7 +108,7 @@ class GazetteerError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Place:
+class GazetteerPlace:
     """One place with its names by script (first name of each list is the preferred one)."""
 
     id: str
@@ -143,7 +143,7 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class _Gazetteer:
-    places: dict[str, Place]
+    places: dict[str, GazetteerPlace]
     by_key: dict[str, tuple[str, ...]]
     text_keys: dict[str, tuple[str, ...]]  # alias key -> place ids, for spotting mentions
     # The same per script of the alias (cyrl, latn, arab): running text of a known language
@@ -184,7 +184,7 @@ def _str_list(entry_id: str, field: str, value: Any, *, required: bool) -> tuple
     return tuple(v.strip() for v in value)
 
 
-def _parse_entry(raw: Any, index: int) -> Place:
+def _parse_entry(raw: Any, index: int) -> GazetteerPlace:
     if not isinstance(raw, dict):
         raise GazetteerError(f"gazetteer entry #{index}: must be an object")
     entry_id = raw.get("id")
@@ -220,7 +220,7 @@ def _parse_entry(raw: Any, index: int) -> Place:
         for field in NAME_FIELDS
     }
     sources = _str_list(entry_id, "sources", raw.get("sources"), required=True)
-    return Place(
+    return GazetteerPlace(
         id=entry_id,
         type=place_type,
         parent=parent,
@@ -247,7 +247,7 @@ def parse(data: Any) -> _Gazetteer:
     """Validate the decoded data file and build the indexes."""
     if not isinstance(data, dict) or not isinstance(data.get("places"), list):
         raise GazetteerError("gazetteer: the file must be an object with a 'places' list")
-    places: dict[str, Place] = {}
+    places: dict[str, GazetteerPlace] = {}
     for index, raw in enumerate(data["places"]):
         place = _parse_entry(raw, index)
         if place.id in places:
@@ -325,12 +325,12 @@ def load(path: Path = DATA_FILE) -> _Gazetteer:
 # --------------------------------------------------------------------------------------------
 
 
-def places() -> list[Place]:
+def places() -> list[GazetteerPlace]:
     """Every place, in file order."""
     return list(load().places.values())
 
 
-def get(place_id: str) -> Place:
+def get(place_id: str) -> GazetteerPlace:
     """The place with this id; KeyError if there is none."""
     return load().places[place_id]
 
@@ -340,7 +340,7 @@ def aliases(place_id: str) -> list[str]:
     return list(get(place_id).names())
 
 
-def lookup(alias: str) -> list[Place]:
+def lookup(alias: str) -> list[GazetteerPlace]:
     """Places that have this name, in any script or spelling ("Кульджа" -> Ghulja).
 
     A generic word around the name ("County", "ناھىيىسى", "县") is ignored when the exact

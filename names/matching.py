@@ -1,4 +1,5 @@
-"""Match NGO lists of missing people (names in any script) against the archive's people."""
+"""Name matching across scripts, without Django: an index of people by every spelling of their
+name, and ranked matches for a queried name with birth year, place and father's name."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from names.gazetteer import expand_query_places
 
 __all__ = [
     "Candidate",
-    "MatchCandidate",
+    "Match",
     "MatchIndex",
     "QueryRow",
     "match_many",
@@ -76,7 +77,7 @@ MAX_ADJUSTMENT = (BIRTH_YEAR_SAME + PLACE_SAME + FATHER_SAME) - (
 class Candidate:
     """One person of the archive: every known spelling of their name, and what else is known.
 
-    ``father_names`` are explicit father's names (a NameVariant of kind patronymic, or a
+    ``father_names`` are explicit father's names (a list's father's-name column, a
     testimony's "son of"); patronymics inside ``names`` (Kabyluly, Kabylovich) count too.
     """
 
@@ -98,7 +99,7 @@ class QueryRow:
 
 
 @dataclass(frozen=True, slots=True)
-class MatchCandidate:
+class Match:
     """One archive person proposed for a row: score 0..1, which of their spellings matched
     best, and the reasons in words (for a reviewer, who decides)."""
 
@@ -117,7 +118,7 @@ class MatchCandidate:
 # patronymic (Kabyluly, Kabylovich, Kabylqyzy: the stem is the father's given name). A Russian
 # surname ending (Kabylov) is not: it comes from a grandfather as often as from the father.
 _Token = tuple[tuple[str, ...], bool]
-# Folded patronymic endings (see PATRONYMIC_STRONG in search/folding.py).
+# Folded patronymic endings (see PATRONYMIC_STRONG in names/folding.py).
 _PATRONYMIC_ENDINGS = ("uli", "kizi", "ovich", "avich", "ovna", "avna")
 
 
@@ -270,7 +271,7 @@ def _best_key_similarity(a: Iterable[str], b: Iterable[str]) -> float:
 
 
 @dataclass(slots=True)
-class _Candidate:
+class _IndexedPerson:
     id: int
     birth_year: int | None
     places: frozenset[str]
@@ -282,7 +283,7 @@ class MatchIndex:
     """Candidates blocked by folded name keys; build once, then ``match`` rows."""
 
     def __init__(self) -> None:
-        self._candidates: list[_Candidate] = []
+        self._candidates: list[_IndexedPerson] = []
         # One entry per (candidate, spelling): parallel lists indexed by entry number.
         self._entry_candidate: list[int] = []
         self._entry_name: list[str] = []
@@ -358,7 +359,7 @@ class MatchIndex:
             self._father_forms[key].update(self._form_ids[t] for t in spellings)
         places = frozenset().union(*(_place_keys(p) for p in cand.places if p.strip()))
         self._candidates.append(
-            _Candidate(cand.id, cand.birth_year, places, frozenset(fathers), frozenset(family))
+            _IndexedPerson(cand.id, cand.birth_year, places, frozenset(fathers), frozenset(family))
         )
 
     def _freeze(self) -> None:
@@ -433,7 +434,7 @@ class MatchIndex:
 
     # ---------------------------------------------------------------------------- scoring
 
-    def match(self, row: QueryRow, limit: int = 5) -> list[MatchCandidate]:
+    def match(self, row: QueryRow, limit: int = 5) -> list[Match]:
         """The ``limit`` best candidates for ``row``, best first (ties by candidate id).
 
         Raises ValueError when the row's name has no letters.
@@ -480,7 +481,7 @@ class MatchIndex:
             key=lambda item: (-item[1][0], -item[1][1], self._candidates[item[0]].id),
         )
         return [
-            MatchCandidate(
+            Match(
                 candidate_id=self._candidates[number].id,
                 score=round(score, 4),
                 matched_name=self._entry_name[entry],
@@ -494,7 +495,7 @@ class MatchIndex:
         self,
         named: _NameMatch,
         other: tuple[_Token, ...],
-        cand: _Candidate,
+        cand: _IndexedPerson,
         birth_year: int | None,
         query_places: frozenset[str],
         query_fathers: set[str],
@@ -547,10 +548,10 @@ class MatchIndex:
 
 def match_many(
     index: MatchIndex, rows: Iterable[QueryRow], limit: int = 5
-) -> list[list[MatchCandidate]]:
+) -> list[list[Match]]:
     """``index.match`` for every row, in order. A row without a name raises ValueError
     naming its (0-based) position, so a CSV upload can point at the line."""
-    out: list[list[MatchCandidate]] = []
+    out: list[list[Match]] = []
     for number, row in enumerate(rows):
         try:
             out.append(index.match(row, limit=limit))

@@ -19,7 +19,6 @@ from testimonies import roles
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-    from testimonies.models import Event, MediaAsset, Person, Place, Segment, Testimony, Transcript
 
     Account = AbstractBaseUser | AnonymousUser | None
 else:

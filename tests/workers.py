@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -36,6 +38,53 @@ def redis_available() -> bool:
         return False
 
 
+HOLD_ENV = "TEST_WORKER_HOLD"
+
+# A worker that holds its transcriptions: Django set up, the hook installed, then Celery's own
+# command line (the arguments after `-c` are celery's, as with `-m celery`).
+_HELD_WORKER = f"""
+import os, sys
+import django
+django.setup()
+from tests.workers import hold_transcriptions
+hold_transcriptions(os.environ[{HOLD_ENV!r}])
+from celery.__main__ import main
+sys.argv[0] = "celery"
+main()
+"""
+
+
+def hold_transcriptions(hold: str) -> None:
+    """In a worker process: each transcription, once claimed, waits while the file `hold` exists.
+
+    Before waiting it appends its process id to `hold + ".running"`: the test sees that the
+    job is running (claimed, status transcribing, model loaded) and can act while it is held.
+    """
+    from transcription import pipeline
+
+    transcribe = pipeline.transcribe_bilingual
+
+    def held(*args: object, **kwargs: object) -> object:
+        with open(hold + ".running", "a") as marker:
+            marker.write(f"{os.getpid()}\n")
+        while os.path.exists(hold):
+            time.sleep(0.05)
+        return transcribe(*args, **kwargs)  # type: ignore[arg-type]
+
+    pipeline.transcribe_bilingual = held  # type: ignore[assignment]
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, interval: float = 0.1) -> bool:
+    """Polls `condition` until it holds; False only if it never did within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if condition():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+
+
 def use_broker(url: str) -> None:
     """Point this process's Celery app at another broker: drop its cached pools."""
     celery_app.conf.broker_url = url
@@ -44,7 +93,11 @@ def use_broker(url: str) -> None:
 
 
 class Worker:
-    """A broker for the test plus `start()`-ed worker processes, all stopped on exit."""
+    """A broker for the test plus `start()`-ed worker processes, all stopped on exit.
+
+    With `hold=True` every transcription the workers start waits, once claimed, until
+    `release()`: `wait_until_held(n)` returns when n of them are running and held.
+    """
 
     def __init__(
         self,
@@ -54,6 +107,7 @@ class Worker:
         queues: str,
         pool: str = "solo",
         concurrency: int = 1,
+        hold: bool = False,
         **env: str,
     ) -> None:
         if broker == "redis":
@@ -70,10 +124,16 @@ class Worker:
         self.pool = pool
         self.concurrency = concurrency
         self.env = env
+        self.hold: Path | None = None
+        if hold:
+            self.hold = tmp_path / "hold"
+            self.hold.touch()
+            self.env = {**env, HOLD_ENV: str(self.hold)}
         self.processes: list[subprocess.Popen[bytes]] = []
         self.previous = celery_app.conf.broker_url
 
-    def start(self, name: str = "w1") -> subprocess.Popen[bytes]:
+    def start(self, name: str = "w1", **extra_env: str) -> subprocess.Popen[bytes]:
+        """One more worker process, `name`; `extra_env` adds to or overrides the shared env."""
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -84,13 +144,13 @@ class Worker:
             "MEILI_INDEX_PREFIX": settings.MEILI_INDEX_PREFIX,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             **self.env,
+            **extra_env,
         }
         log = (self.tmp_path / f"worker-{name}.log").open("wb")
         process = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "celery",
+                *(["-c", _HELD_WORKER] if self.hold else ["-m", "celery"]),
                 "-A",
                 "config",
                 "worker",
@@ -118,6 +178,20 @@ class Worker:
 
     def log(self, name: str = "w1") -> str:
         return (self.tmp_path / f"worker-{name}.log").read_text(errors="replace")
+
+    def held(self) -> list[int]:
+        """The process ids of the transcriptions that have started holding, one per job."""
+        assert self.hold is not None, "Worker(..., hold=True)"
+        marker = self.hold.with_name(self.hold.name + ".running")
+        return [int(line) for line in marker.read_text().split()] if marker.exists() else []
+
+    def wait_until_held(self, count: int = 1, timeout: float = 120) -> bool:
+        return wait_for(lambda: len(self.held()) >= count, timeout, interval=0.05)
+
+    def release(self) -> None:
+        """Held transcriptions go on, and later ones no longer wait."""
+        assert self.hold is not None, "Worker(..., hold=True)"
+        self.hold.unlink(missing_ok=True)
 
     def __enter__(self) -> Worker:
         use_broker(self.url)

@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
+from review import review
 from review.extraction import extract, propose
 from review.people_extraction import find_people
-from review import review
 from testimonies.importing import import_file
 from testimonies.models import (
     Event,

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from review.extraction import propose
 from review import review
+from review.extraction import propose
 from testimonies.models import Event, Mention, Person, Testimony, Transcript
 from transcription import pipeline
 from transcription.engine.schema import Segment as ResultSegment

@@ -21,19 +21,26 @@ def test_a_thread_pool_worker_decodes_two_testimonies_together(
     meili: Any, settings: Any, tmp_path: Path
 ):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # No clock decides the batch. The decoding thread takes up to TRANSCRIPTION_BATCH_FILES=2
+    # files and returns as soon as the second arrives; the wait is only a deadline, reached
+    # when a second file never comes (then the test fails on "decoded 2 files together").
+    # hold=True: both jobs are claimed by the worker's two threads before either goes on.
     with Worker(
         "redis",
         tmp_path,
         queues="transcribe",
         pool="threads",
         concurrency=2,
+        hold=True,
         TRANSCRIPTION_BATCH_FILES="2",
-        TRANSCRIPTION_BATCH_WAIT_SECONDS="3",
+        TRANSCRIPTION_BATCH_WAIT_SECONDS="120",
     ) as w:
         with transaction.atomic():  # queued on the test's broker, which the worker reads
             first = ingest_file(AUDIO / "ru.wav", language="ru").testimony
             second = ingest_file(AUDIO / "ru_real.wav", language="ru").testimony
-        deadline = time.monotonic() + 240
+        assert w.wait_until_held(2, timeout=120), w.log()
+        w.release()
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             statuses = set(
                 Testimony.objects.filter(pk__in=[first.pk, second.pk]).values_list(

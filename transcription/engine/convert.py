@@ -176,6 +176,7 @@ def openai_state(model_dir: str | Path) -> dict[str, Any]:
 
 def export_openai_checkpoint(model_dir: str | Path, out_path: str | Path) -> Path:
     """Write `model_dir`'s weights as an openai-whisper `.pt` checkpoint; needs PyTorch."""
+    # optional dependency (extra openai-whisper): imported only when a checkpoint is written
     import torch
 
     checkpoint = openai_state(model_dir)
