@@ -546,9 +546,7 @@ class MatchIndex:
         return min(1.0, max(0.0, score)), tuple(reasons)
 
 
-def match_many(
-    index: MatchIndex, rows: Iterable[QueryRow], limit: int = 5
-) -> list[list[Match]]:
+def match_many(index: MatchIndex, rows: Iterable[QueryRow], limit: int = 5) -> list[list[Match]]:
     """``index.match`` for every row, in order. A row without a name raises ValueError
     naming its (0-based) position, so a CSV upload can point at the line."""
     out: list[list[Match]] = []

@@ -19,7 +19,6 @@ from testimonies import roles
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-
     Account = AbstractBaseUser | AnonymousUser | None
 else:
     Account = Any

@@ -84,3 +84,21 @@ def test_transcription_gpu_bench_runs_on_cpu(tmp_path: Path):
     assert [r["row"] for r in rows] == ["openai", "fw-seq", "fw-batched", "ours", "ours"]
     assert all("error" not in r and r["audio_seconds"] == 30.0 for r in rows)
     assert {r["decoded_tokens"] for r in rows} == {16}  # two files, one window each
+
+
+def test_search_scale_bench_asks_more_queries_than_the_anonymous_throttle_allows(tmp_path: Path):
+    # 150 API queries in well under a minute: above the anonymous 120/minute, so a bench that
+    # asked anonymously would stop with HTTP 429 (as the 1,000,000-segment run once did).
+    out = tmp_path / "scale.json"
+    _run(
+        str(BENCH / "search_scale.py"),
+        "--segments",
+        "2000",
+        "--queries",
+        "150",
+        "--out",
+        str(out),
+    )
+    results = json.loads(out.read_text())
+    assert results["indexed"]["segments"] == 2000
+    assert results["api_ms"]["p50"] > 0
