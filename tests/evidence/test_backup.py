@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
-from testimonies.management.commands.runarchive import DEMO
 
 from evidence.backup import sha256_of
 from search.query import SearchParams, search_segments
+from testimonies.demo import DEMO
 from testimonies.importing import import_file
 from testimonies.models import MediaAsset, Person, Place, Segment, Testimony
 from tests.web.conftest import write_tone

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from testimonies.management.commands.runarchive import DEMO
 
 from review.extraction import extract, find_dates
+from testimonies.demo import DEMO
 from testimonies.models import Event, Mention, Testimony
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
-from testimonies.management.commands.runarchive import DEMO
 
+from testimonies.demo import DEMO
 from testimonies.importing import import_file
 from testimonies.models import Person
 

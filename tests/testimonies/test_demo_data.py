@@ -7,9 +7,9 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from testimonies.management.commands.runarchive import DEMO
 
 from search.query import SearchParams, search_segments
+from testimonies.demo import DEMO
 from testimonies.importing import import_file, validate_file
 from testimonies.models import Testimony
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testimonies.management.commands.runarchive import DEMO
 
+from testimonies.demo import DEMO
 from testimonies.importing import import_file
 from testimonies.models import MediaAsset, Testimony
 

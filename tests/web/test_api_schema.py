@@ -13,8 +13,8 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-from testimonies.management.commands.runarchive import DEMO
 
+from testimonies.demo import DEMO
 from testimonies.importing import import_file
 
 

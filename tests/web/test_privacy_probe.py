@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from testimonies.management.commands.runarchive import DEMO
 
+from testimonies.demo import DEMO
 from testimonies.importing import import_file
 from testimonies.models import Person, Place, Testimony
 from tests.factories import record, write_jsonl

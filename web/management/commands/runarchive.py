@@ -14,9 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from search import server
 from search.client import SearchError
+from testimonies.demo import DEMO
 from testimonies.models import Testimony
-
-DEMO = Path(__file__).resolve().parents[2] / "demo" / "testimonies.jsonl"
 
 
 class Command(BaseCommand):
