@@ -19,6 +19,17 @@ from testimonies import roles
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+    # For the querysets' model parameters below (strings: models.py imports this module).
+    from testimonies.models import (  # noqa: F401
+        Event,
+        MediaAsset,
+        Person,
+        Place,
+        Segment,
+        Testimony,
+        Transcript,
+    )
+
     Account = AbstractBaseUser | AnonymousUser | None
 else:
     Account = Any

@@ -36,6 +36,7 @@ def export_record(testimony: Testimony, *, redact: bool = False) -> dict[str, An
     if witness_name or testimony.witness_relation:
         record["witness"] = {"name": witness_name, "relation": testimony.witness_relation}
     transcript = testimony.current_transcript()
+    segments = list(transcript.segments.all()) if transcript else []
     record["segments"] = [
         {
             "start": s.start,
@@ -44,7 +45,7 @@ def export_record(testimony: Testimony, *, redact: bool = False) -> dict[str, An
             "translation": s.public_translation if redact else s.translation,
             **({"redactions": s.redactions} if s.redactions and not redact else {}),
         }
-        for s in (transcript.segments.all() if transcript else [])
+        for s in segments
     ]
     record["people"] = [
         {
