@@ -23,6 +23,7 @@ from testimonies.models import Person, Testimony
 from testimonies.people import archive_index
 
 MAX_ROWS = 10_000
+MAX_FIELD = 300  # characters in a name, place or father's name
 COLUMNS = ("name", "birth_year", "place", "father_name")
 EVIDENCE_SCORE = 0.8  # below this a proposal is shown without searching its moments
 
@@ -85,14 +86,19 @@ def rows_from_dicts(
                 raise ListError(f"{where}: unknown field(s) {', '.join(unknown)}")
             if not name:
                 raise ListError(f"{where}: the name is empty")
-            if len(name) > 300:
-                raise ListError(f"{where}: the name is longer than 300 characters")
+            if len(name) > MAX_FIELD:
+                raise ListError(f"{where}: the name is longer than {MAX_FIELD} characters")
+            place = str(item.get("place") or "").strip()
+            father_name = str(item.get("father_name") or "").strip()
+            for column, value in (("place", place), ("father_name", father_name)):
+                if len(value) > MAX_FIELD:
+                    raise ListError(f"{where}: the {column} is longer than {MAX_FIELD} characters")
             rows.append(
                 QueryRow(
                     name=name,
                     birth_year=_year(item.get("birth_year"), where),
-                    place=str(item.get("place") or "").strip() or None,
-                    father_name=str(item.get("father_name") or "").strip() or None,
+                    place=place or None,
+                    father_name=father_name or None,
                 )
             )
         except ListError as exc:
@@ -127,13 +133,21 @@ def rows_from_csv(data: bytes, *, limit: int | None = MAX_ROWS) -> list[QueryRow
         )
     reader.fieldnames = header
     items: list[dict[str, Any]] = []
-    for item in reader:
-        if limit is not None and len(items) >= limit:
-            raise ListError(
-                f"More than {limit:,} rows; the limit is {limit:,} per request. Split the "
-                "list, or run `manage.py match_people FILE.csv` on the server."
-            )
-        items.append({k: v for k, v in item.items() if k in COLUMNS and k is not None})
+    try:
+        for item in reader:
+            if limit is not None and len(items) >= limit:
+                raise ListError(
+                    f"More than {limit:,} rows; the limit is {limit:,} per request. Split the "
+                    "list, or run `manage.py match_people FILE.csv` on the server."
+                )
+            items.append({k: v for k, v in item.items() if k in COLUMNS and k is not None})
+    except csv.Error as exc:
+        # A cell over the csv module's limit (131,072 characters) or broken quoting.
+        raise ListError(
+            f"Line {reader.line_num + 1} of the file cannot be read as CSV ({exc}); a cell is "
+            f"too long or its quotes are not closed. Names may have up to {MAX_FIELD} "
+            "characters."
+        ) from None
     # Row numbers as a spreadsheet shows them: the header is row 1.
     return rows_from_dicts(items, first_row=2, limit=limit)
 

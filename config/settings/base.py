@@ -151,6 +151,9 @@ REST_FRAMEWORK = {
         "anon": env_str("API_ANON_RATE", "120/minute"),
         "user": env_str("API_RESEARCHER_RATE", "1200/minute"),
     },
+    # Anonymous clients are told apart by address. 0: the connection's own address, so a
+    # made-up X-Forwarded-For cannot buy a fresh allowance; behind N trusted proxies, N.
+    "NUM_PROXIES": env_int("API_TRUSTED_PROXIES", 0, minimum=0),
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,

@@ -81,3 +81,49 @@ def test_an_oversized_list_upload_is_refused(hostile: Client):
     response = hostile.post("/api/v1/people/match", {"file": big})
     assert response.status_code == 400
     assert "20 MB" in response.json()["detail"]
+
+
+def test_a_csv_cell_beyond_the_csv_limit_is_a_clear_400(hostile: Client):
+    upload = SimpleUploadedFile("long.csv", b"name\n" + b"x" * 200_000 + b"\n", "text/csv")
+    response = hostile.post("/api/v1/people/match", {"file": upload})
+    assert response.status_code == 400
+    assert "Line 2" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("column", ["name", "place", "father_name"])
+def test_an_overlong_field_in_a_json_list_is_a_clear_400(hostile: Client, column: str):
+    row = {"name": "Ерлан Қабыл", column: "x" * 5000}
+    response = hostile.post(
+        "/api/v1/people/match", {"rows": [row]}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert f"row 1: the {column} is longer than 300 characters" in response.json()["detail"]
+
+
+def test_json_nested_100000_deep_is_a_clear_400(hostile: Client):
+    body = "[" * 100_000 + "]" * 100_000
+    response = hostile.post("/api/v1/people/match", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+
+
+def test_a_made_up_forwarded_for_header_does_not_reset_the_anonymous_throttle(
+    hostile: Client, settings: Any
+):
+    from django.core.cache import cache
+    from rest_framework.throttling import AnonRateThrottle
+
+    cache.clear()
+    rates = {**AnonRateThrottle.THROTTLE_RATES, "anon": "3/minute"}
+    original = AnonRateThrottle.THROTTLE_RATES
+    AnonRateThrottle.THROTTLE_RATES = rates
+    try:
+        codes = [
+            hostile.get("/api/v1/places", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+            for n in range(5)
+        ]
+    finally:
+        AnonRateThrottle.THROTTLE_RATES = original
+        cache.clear()
+    assert codes[:3] == [200, 200, 200]
+    assert codes[3:] == [429, 429]

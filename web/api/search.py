@@ -10,6 +10,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -103,6 +104,16 @@ class SearchAPIView(APIView):
         )
 
 
+class BoundedJSONParser(JSONParser):
+    """JSON that nests too deeply for the parser is a bad request, not a server error."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON nested too deeply: send a flat list of rows.") from None
+
+
 class PeopleMatchAPIView(APIView):
     """Match a victim list against the archive's public people.
 
@@ -112,7 +123,7 @@ class PeopleMatchAPIView(APIView):
     testimonies and the moments that name them.
     """
 
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
 
     @extend_schema(
         request={
