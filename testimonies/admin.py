@@ -109,7 +109,7 @@ class TranscriptAdmin(ReindexOnSave):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for segment_form in formset.forms:
             if {"text", "translation"} & set(segment_form.changed_data):
-                segment_form.instance.edited = True
+                _edited(segment_form.instance, segment_form)
         super().save_formset(request, form, formset, change)
 
 
@@ -125,8 +125,16 @@ class SegmentAdmin(ReindexOnSave):
 
     def save_model(self, request: HttpRequest, obj: Segment, form: Any, change: bool) -> None:
         if {"text", "translation"} & set(form.changed_data):
-            obj.edited = True
+            _edited(obj, form)
         super().save_model(request, obj, form, change)
+
+
+def _edited(segment: Segment, form: Any) -> None:
+    """A person changed the words: flag it, and move editor marks with their words."""
+    segment.edited = True
+    segment.follow_edit(
+        old_text=form.initial.get("text", ""), old_translation=form.initial.get("translation", "")
+    )
 
 
 class NameVariantInline(admin.TabularInline):

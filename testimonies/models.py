@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import ManyRelatedManager
 
 from names.dates import Precision, format_partial
-from redaction import mask
+from redaction import mask, relocate_marks_detailed
 from testimonies.languages import LANGUAGE_CHOICES
 from testimonies.visibility import (
     EventQuerySet,
@@ -381,11 +381,41 @@ class Segment(models.Model):
     @property
     def public_text(self) -> str:
         """The text as the public sees it: identity numbers and editor marks masked."""
-        return mask(self.text, self.marks("text"))
+        return _masked(self.text, self.marks("text"))
 
     @property
     def public_translation(self) -> str:
-        return mask(self.translation, self.marks("translation"))
+        return _masked(self.translation, self.marks("translation"))
+
+    def follow_edit(self, *, old_text: str, old_translation: str) -> None:
+        """Move editor marks with their words after a person edited the text or translation.
+
+        A mark whose words cannot be found again masks its whole field: better hidden than
+        leaked. Call before saving; ``redactions`` is updated in place.
+        """
+        kept: list[dict[str, Any]] = []
+        for field, old in (("text", old_text), ("translation", old_translation)):
+            new = getattr(self, field)
+            marks = self.marks(field)
+            if old == new or not marks:
+                kept += [{"field": field, "start": s, "end": e} for s, e in marks]
+                continue
+            try:
+                moved = relocate_marks_detailed(old, new, marks)
+            except ValueError:  # a mark that did not fit the old text either
+                moved = []
+            if not moved or any(r.new is None for r in moved):
+                kept.append({"field": field, "start": 0, "end": len(new)})
+                continue
+            kept += [{"field": field, "start": r.new[0], "end": r.new[1]} for r in moved if r.new]
+        self.redactions = kept
+
+
+def _masked(text: str, marks: list[tuple[int, int]]) -> str:
+    # A mark that no longer fits the text (edited without moving it) hides the whole text.
+    if any(not 0 <= start <= end <= len(text) for start, end in marks):
+        marks = [(0, len(text))]
+    return mask(text, marks)
 
 
 class Event(models.Model):
