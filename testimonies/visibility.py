@@ -125,9 +125,3 @@ class PlaceQuerySet(VisibleQuerySet["Place"]):
     testimony_path = "testimonies"
     always_visible = Q(gazetteer_id__isnull=False)
     _many = True
-
-
-def visible_testimony_ids(person_testimonies: Any, user: Account) -> list[str]:
-    """The external ids, among a person's (prefetched) testimonies, that the account may see."""
-    levels = levels_for(user)
-    return [t.external_id for t in person_testimonies if t.visibility in levels]
