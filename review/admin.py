@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from review import review
+from review import decisions
 from testimonies.admin import PersonAdmin
 from testimonies.models import Event, Mention, Person, PersonMerge
 
@@ -44,7 +44,7 @@ class ReviewPersonAdmin(PersonAdmin):
             if not chosen:
                 self.message_user(request, "Choose one of the selected people.", messages.ERROR)
                 return None
-            survivor = review.merge_people(
+            survivor = decisions.merge_people(
                 chosen[0],
                 [p for p in people if p.pk != chosen[0].pk],
                 user=request.user,
@@ -159,13 +159,13 @@ class MentionAdmin(admin.ModelAdmin):
         done = 0
         for mention in mentions:
             if verdict == "reject":
-                review.reject(mention, user=request.user)
+                decisions.reject(mention, user=request.user)
                 done += 1
                 continue
             try:
-                review.accept(mention, user=request.user)
+                decisions.accept(mention, user=request.user)
                 done += 1
-            except review.ReviewError as exc:
+            except decisions.ReviewError as exc:
                 self.message_user(request, f"{mention}: {exc}", messages.WARNING)
         if done:
             verb = "accepted" if verdict == "accept" else "rejected"

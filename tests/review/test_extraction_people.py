@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from review import review
+from review import decisions
 from review.extraction import extract, propose
 from review.people_extraction import find_people
 from testimonies.importing import import_file
@@ -166,7 +166,7 @@ def test_accepting_an_event_creates_the_records():
     )
     propose(testimony.pk)
     event_mention = Mention.objects.get(kind="event", value__kind="detained")
-    review.accept(event_mention)
+    decisions.accept(event_mention)
     event = Event.objects.get()
     assert event.person.primary_name == "Ерлан Кабылулы"
     assert event.person.status == Person.Status.DETAINED
@@ -183,7 +183,7 @@ def test_accepting_an_event_creates_the_records():
     assert list(testimony.people.all()) == [event.person]
     assert testimony.places.get().gazetteer_id == "ghulja"
     # Accepting twice does not make a second event.
-    review.accept(event_mention)
+    decisions.accept(event_mention)
     assert Event.objects.count() == 1
 
 
@@ -192,8 +192,8 @@ def test_an_event_without_a_person_says_what_to_do():
     testimony = _testimony("en-1", "en", "They were all detained in Ghulja in 2018.")
     propose(testimony.pk)
     mention = Mention.objects.get(kind="event")
-    with pytest.raises(review.ReviewError, match="set the person field"):
-        review.accept(mention)
+    with pytest.raises(decisions.ReviewError, match="set the person field"):
+        decisions.accept(mention)
     mention.refresh_from_db()
     assert mention.review == Event.Review.PROPOSED
     assert Event.objects.count() == 0

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from review import review
+from review import decisions
 from review.extraction import propose
 from testimonies.models import Event, Mention, Person, Testimony, Transcript
 from transcription import pipeline
@@ -79,13 +79,13 @@ def test_verdicts_survive_a_retranscription_and_are_not_proposed_again(
     count = proposals.count()
     assert count == 8  # person, place, date, event; person, date, two events
     date = proposals.get(kind="date", key="2018-03")
-    review.reject(date, user=editor)
+    decisions.reject(date, user=editor)
     # The editor corrects the spelling, then accepts: the key stays what the machine found.
     person = proposals.get(kind="person", value__name="Erlan Kabyl")
     person.value = {**person.value, "name": "Erlan Kabyluly"}
     person.save()
-    review.accept(person, user=editor)
-    place = review.accept(proposals.get(kind="place"), user=editor)
+    decisions.accept(person, user=editor)
+    place = decisions.accept(proposals.get(kind="place"), user=editor)
     before = {m.pk: _snapshot(m) for m in (date, person, place)}
     proposed = set(proposals.filter(review=Event.Review.PROPOSED).values_list("pk", flat=True))
 
@@ -121,8 +121,8 @@ def test_an_accepted_event_follows_its_words_to_the_new_transcript(transcribe: A
     testimony = Testimony.objects.create(external_id="en-event", title="t", language="en")
     transcribe(testimony, _result(DETAINED))
     proposal = Mention.objects.get(testimony=testimony, kind="event")
-    review.accept(Mention.objects.get(testimony=testimony, kind="person"), user=editor)
-    event = review.accept(proposal, user=editor).event
+    decisions.accept(Mention.objects.get(testimony=testimony, kind="person"), user=editor)
+    event = decisions.accept(proposal, user=editor).event
     assert event is not None and event.segment is not None
 
     new = transcribe(testimony, _result("Hello.", DETAINED))
@@ -136,7 +136,7 @@ def test_a_verdict_on_words_no_longer_there_stays_with_the_testimony(transcribe:
     testimony = Testimony.objects.create(external_id="en-gone", title="t", language="en")
     transcribe(testimony, _result(DETAINED))
     date = Mention.objects.get(kind="date")
-    review.reject(date, user=editor)
+    decisions.reject(date, user=editor)
     # Before extraction runs again: the old segment's unreviewed proposals are gone, the
     # verdict is kept without a segment.
     pipeline.store_result(testimony, _result("My brother Erlan Kabyl was detained in Ghulja."))
@@ -172,6 +172,6 @@ def test_a_verdict_on_words_no_longer_there_stays_with_the_testimony(transcribe:
     kept = Mention.objects.get(kind="person")
     Mention.objects.filter(pk=kept.pk).update(origin=Event.Origin.EDITOR)
     pipeline.store_result(testimony, _result("Nothing about anyone."))
-    accepted = review.accept(kept, user=editor)
+    accepted = decisions.accept(kept, user=editor)
     assert accepted.segment is None and accepted.person is not None
     assert accepted.person.names.filter(name="Erlan Kabyl", language="en").exists()
