@@ -72,6 +72,8 @@ class VisibleQuerySet(models.QuerySet[M]):
     testimony_path = ""
     # Rows that are visible whatever their testimonies (none unless a model says so).
     always_visible: Q | None = None
+    # Through a many-to-many (a person in several testimonies), joins repeat rows.
+    through_many = False
 
     def _field(self) -> str:
         return f"{self.testimony_path}__visibility" if self.testimony_path else "visibility"
@@ -81,8 +83,7 @@ class VisibleQuerySet(models.QuerySet[M]):
         if self.always_visible is not None:
             condition |= self.always_visible
         visible = self.filter(condition)
-        # Joins through a many-to-many (a person in several testimonies) repeat rows.
-        return visible.distinct() if self._many else visible
+        return visible.distinct() if self.through_many else visible
 
     def visible_to(self, user: Account) -> VisibleQuerySet[M]:
         return self.at_levels(levels_for(user))
@@ -91,11 +92,9 @@ class VisibleQuerySet(models.QuerySet[M]):
         """What anonymous visitors, public pages and search indexes see."""
         return self.at_levels(PUBLIC_LEVELS)
 
-    _many = False
-
 
 class TestimonyQuerySet(VisibleQuerySet["Testimony"]):
-    testimony_path = ""
+    """Testimonies carry the visibility themselves (the default, empty path)."""
 
 
 class TranscriptQuerySet(VisibleQuerySet["Transcript"]):
@@ -116,7 +115,7 @@ class EventQuerySet(VisibleQuerySet["Event"]):
 
 class PersonQuerySet(VisibleQuerySet["Person"]):
     testimony_path = "testimonies"
-    _many = True
+    through_many = True
 
 
 class PlaceQuerySet(VisibleQuerySet["Place"]):
@@ -124,4 +123,4 @@ class PlaceQuerySet(VisibleQuerySet["Place"]):
 
     testimony_path = "testimonies"
     always_visible = Q(gazetteer_id__isnull=False)
-    _many = True
+    through_many = True

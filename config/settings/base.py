@@ -154,6 +154,12 @@ REST_FRAMEWORK = {
     # Anonymous clients are told apart by address. 0: the connection's own address, so a
     # made-up X-Forwarded-For cannot buy a fresh allowance; behind N trusted proxies, N.
     "NUM_PROXIES": env_int("API_TRUSTED_PROXIES", 0, minimum=0),
+    # Every view that reads a JSON body gets the parser that turns deep nesting into a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "web.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,

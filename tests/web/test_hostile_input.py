@@ -107,9 +107,7 @@ def test_json_nested_100000_deep_is_a_clear_400(hostile: Client):
     assert "nested too deeply" in response.json()["detail"]
 
 
-def test_a_made_up_forwarded_for_header_does_not_reset_the_anonymous_throttle(
-    hostile: Client, settings: Any
-):
+def test_a_made_up_forwarded_for_header_does_not_reset_the_anonymous_throttle(hostile: Client):
     from django.core.cache import cache
     from rest_framework.throttling import AnonRateThrottle
 

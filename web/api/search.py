@@ -10,8 +10,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +19,7 @@ from search.client import SearchError
 from search.forms import SearchForm
 from search.list_matching import ListError, match_rows, rows_from_csv, rows_from_dicts
 from search.query import search_segments
+from web.api.parsers import BoundedJSONParser
 
 _HIT_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
     "testimony": serializers.CharField(help_text="The testimony's external id."),
@@ -102,16 +102,6 @@ class SearchAPIView(APIView):
                 "facets": result.facets,
             }
         )
-
-
-class BoundedJSONParser(JSONParser):
-    """JSON that nests too deeply for the parser is a bad request, not a server error."""
-
-    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise ParseError("JSON nested too deeply: send a flat list of rows.") from None
 
 
 class PeopleMatchAPIView(APIView):
