@@ -25,8 +25,9 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# DEBUG is off unless asked for; the archive on this machine asks for it.
 run: setup
-	$(BIN)/python manage.py runarchive
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runarchive
 
 # lint-imports checks the architecture (pyproject.toml [tool.importlinter], docs/architecture.md).
 lint: setup

@@ -27,6 +27,7 @@ def archive(workdir: Path | None = None, *, keep: bool = False) -> Iterator[serv
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "1",  # the development configuration; off by default
             "ARCHIVE_VAR_DIR": str(root),
             "DATABASE_URL": f"sqlite:///{root / 'bench.sqlite3'}",
             "MEILI_URL": meili.url,

@@ -23,6 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")  # the development configuration; off by default
 
 LABELLED = Path(__file__).resolve().parent / "data" / "extraction-labelled.jsonl"
 FIELDS = ("people", "kinship", "places", "dates", "events")

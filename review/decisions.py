@@ -19,17 +19,19 @@ from django.utils import timezone
 from names import gazetteer
 from names.dates import PartialDate, Precision, parse_partial
 from testimonies.changes import changed
-from testimonies.importing import name_script, upsert_place
+from testimonies.facts import add_claims, name_claim, refresh_person
+from testimonies.importing import upsert_place
 from testimonies.models import (
+    Claim,
     Event,
     Mention,
-    NameVariant,
     Person,
     PersonMerge,
     Place,
     Testimony,
+    Visibility,
 )
-from testimonies.people import best_person
+from testimonies.people import archive_index, best_person, testimony_levels
 
 User = AbstractBaseUser | AnonymousUser | None
 _STATUS = {
@@ -70,23 +72,26 @@ def _verdict(mention: Mention, verdict: str, user: User) -> list[str]:
     return ["review", "reviewed_by", "reviewed_at"]
 
 
-def _person_for(name: str, language: str) -> Person:
-    match = best_person(name)
+def _person_for(name: str, testimony: Testimony) -> Person:
+    """The person this name most likely is, among those the testimony's own readers may
+    already see (a public testimony never links to someone known only from restricted or
+    draft sources), or a new person."""
+    match = best_person(name, index=archive_index(levels=testimony_levels(testimony)))
     person = Person.objects.filter(pk=match[0]).first() if match else None
-    if person is None:
-        person = Person.objects.create(primary_name=name)
-    NameVariant.objects.get_or_create(
-        person=person, name=name, defaults={"script": name_script(name), "language": language}
-    )
-    return person
+    return person or Person.objects.create(primary_name=name)
 
 
-def _place_for(gazetteer_id: str) -> Place:
-    """The gazetteer's place as a Place, through the importer's upsert (all its names)."""
+def _place_for(gazetteer_id: str, testimony: Testimony) -> Place:
+    """The gazetteer's place as a Place, through the importer's upsert (all its names), each
+    name a claim of the testimony that mentions it."""
     entry = gazetteer.get(gazetteer_id)
     kind = entry.type if entry.type in Place.Type.values else Place.Type.OTHER
     names = list(dict.fromkeys([entry.name, *gazetteer.aliases(gazetteer_id)]))
-    return upsert_place({"names": names, "gazetteer_id": gazetteer_id, "type": kind})
+    return upsert_place(
+        {"names": names, "gazetteer_id": gazetteer_id, "type": kind},
+        testimony,
+        origin=Claim.Origin.REVIEW,
+    )
 
 
 def _segment_mentions(mention: Mention, kind: str) -> list[Mention]:
@@ -101,7 +106,12 @@ def _accept_person(mention: Mention) -> Person:
     name = str(mention.value.get("name") or mention.surface).strip()
     if not name:
         raise ReviewError("This person proposal has no name: edit its value, then accept.")
-    person = mention.person or _person_for(name, _language(mention))
+    person = mention.person or _person_for(name, testimony)
+    detail = name_claim(name, language=_language(mention), primary=True)
+    add_claims(
+        person, [(Claim.Field.NAME, name, detail)], testimony=testimony, origin=Claim.Origin.REVIEW
+    )
+    refresh_person(person)
     testimony.people.add(person)
     mention.person = person
     return person
@@ -114,7 +124,7 @@ def _accept_place(mention: Mention) -> Place:
         if not gazetteer_id:
             raise ReviewError("This place has no gazetteer id: choose the place, then accept.")
         try:
-            place = _place_for(str(gazetteer_id))
+            place = _place_for(str(gazetteer_id), _testimony(mention))
         except KeyError:
             raise ReviewError(
                 f"{gazetteer_id!r} is not in the gazetteer: choose the place."
@@ -177,9 +187,15 @@ def _accept_event(mention: Mention, user: User) -> Event:
         origin=Event.Origin.MACHINE,
         review=Event.Review.ACCEPTED,
     )
-    if person.status == Person.Status.UNKNOWN and kind in _STATUS:
-        person.status = _STATUS[Event.Kind(kind)]
-        person.save(update_fields=["status", "updated_at"])
+    # The event says what became of them, unless some source already says so.
+    if kind in _STATUS and not person.claims.filter(field=Claim.Field.STATUS).exists():
+        status: tuple[str, Any, dict[str, Any]] = (
+            Claim.Field.STATUS,
+            _STATUS[Event.Kind(kind)],
+            {},
+        )
+        add_claims(person, [status], testimony=_testimony(mention), origin=Claim.Origin.REVIEW)
+        refresh_person(person)
     mention.person, mention.place, mention.event = person, place, event
     return event
 
@@ -239,7 +255,6 @@ def merge_people(
     if not others:
         raise ReviewError("Choose at least two different people to merge.")
     affected: set[int] = set(survivor.testimonies.values_list("pk", flat=True))
-    known = set(survivor.names.values_list("name", flat=True)) | {survivor.primary_name}
     by = _account(user)
     for other in others:
         PersonMerge.objects.create(
@@ -252,22 +267,8 @@ def merge_people(
             reason=reason,
         )
         affected.update(other.testimonies.values_list("pk", flat=True))
-        for variant in other.names.all():
-            if variant.name in known:
-                continue
-            known.add(variant.name)
-            NameVariant.objects.create(
-                person=survivor,
-                name=variant.name,
-                script=variant.script,
-                language=variant.language,
-                form=variant.form,
-            )
-        if other.primary_name not in known:
-            known.add(other.primary_name)
-            NameVariant.objects.create(
-                person=survivor, name=other.primary_name, script=name_script(other.primary_name)
-            )
+        # Every claim moves with its source, so each reader sees what its sources say.
+        Claim.objects.filter(person=other).update(person=survivor)
         survivor.testimonies.add(*other.testimonies.all())
         Event.objects.filter(person=other).update(person=survivor)
         Mention.objects.filter(person=other).update(person=survivor)
@@ -276,16 +277,25 @@ def merge_people(
                 survivor.identifiers[key] = value
             elif survivor.identifiers[key] != value:
                 survivor.identifiers[f"{key} (from #{other.pk})"] = value
-        if survivor.birth_year is None:
-            survivor.birth_year = other.birth_year
-        if survivor.status == Person.Status.UNKNOWN:
-            survivor.status = other.status
-        if survivor.gender == Person.Gender.UNKNOWN:
-            survivor.gender = other.gender
-        survivor.ethnicity = survivor.ethnicity or other.ethnicity
         if other.notes:
             survivor.notes = "\n\n".join(filter(None, [survivor.notes, other.notes]))
         other.delete()
+    # The survivor keeps the name its editor chose, for editors: a decision at the draft
+    # level, so a spelling from a restricted source is never made public by a merge.
+    add_claims(
+        survivor,
+        [
+            (
+                Claim.Field.NAME,
+                survivor.primary_name,
+                name_claim(survivor.primary_name, primary=True),
+            )
+        ],
+        visibility=Visibility.DRAFT,
+        origin=Claim.Origin.MERGE,
+        by=by,
+    )
     survivor.save()
+    refresh_person(survivor)
     changed(affected)
     return survivor

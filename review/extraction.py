@@ -15,7 +15,7 @@ from django.db import transaction
 from names import gazetteer
 from review.people_extraction import PersonMention, find_people, kinship_at, name_key
 from testimonies.models import Event, Mention, Place, Testimony
-from testimonies.people import archive_index, best_person
+from testimonies.people import archive_index, best_person, testimony_levels
 
 _MONTH_NAMES = [
     "қаңтар январ january ianuary يانۋار",
@@ -336,8 +336,11 @@ def propose(testimony_id: int) -> int:
         return 0
     finds: list[Find] = []
     seen: set[tuple[int, str, str]] = set()
-    places = dict(Place.objects.exclude(gazetteer_id=None).values_list("gazetteer_id", "pk"))
-    people = archive_index(public_only=False)  # checked for staleness once, not per name
+    # Proposals link only to people and places the testimony's own readers may already see.
+    levels = testimony_levels(testimony)
+    known = Place.objects.at_levels(levels).exclude(gazetteer_id=None)
+    places = dict(known.values_list("gazetteer_id", "pk"))
+    people = archive_index(levels=levels)  # checked for staleness once, not per name
 
     def add(segment: Any, kind: str, key: str, **fields: Any) -> None:
         if (segment.pk, kind, key) in seen:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -18,8 +19,15 @@ from meilisearch.errors import (
 )
 
 from testimonies.changes import DerivedDataError
+from testimonies.visibility import INDEXED_LEVEL, INDEXED_LEVELS
 
 INDEXES = ("segments", "people", "testimonies")
+# Each indexed level has indexes of its own, so public search never reads a restricted
+# document, whatever its filter says. People are indexed from public testimonies only.
+LEVEL_INDEXES: dict[str, tuple[str, ...]] = {
+    level: INDEXES if level == INDEXED_LEVEL else ("segments", "testimonies")
+    for level in INDEXED_LEVELS
+}
 
 # Locales per text field. Uyghur has no Meilisearch locale of its own; "ara" and "pes" run
 # normalizers that remap Uyghur letters (ې ۆ ۈ ە) and split words, so Uyghur text stays on
@@ -104,8 +112,16 @@ def quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def index_uid(name: str, *, suffix: str = "") -> str:
-    return f"{settings.MEILI_INDEX_PREFIX}_{name}{suffix}"
+def index_uid(name: str, *, level: str = INDEXED_LEVEL, suffix: str = "") -> str:
+    """`<prefix>_segments` for public documents, `<prefix>_restricted_segments` and so on for
+    another level's."""
+    below = "" if level == INDEXED_LEVEL else f"{level}_"
+    return f"{settings.MEILI_INDEX_PREFIX}_{below}{name}{suffix}"
+
+
+def all_indexes() -> list[tuple[str, str]]:
+    """(level, name) of every live index."""
+    return [(level, name) for level, names in LEVEL_INDEXES.items() for name in names]
 
 
 @functools.cache
@@ -149,16 +165,20 @@ def check() -> str:
         return str(get_client().get_version()["pkgVersion"])
 
 
-def wait(task: Any, *, what: str = "") -> None:
-    """Wait on a task (TaskInfo or uid) with the configured timeout; raise if it failed."""
+def wait(task: Any, *, what: str = "", timeout: float | None = None) -> None:
+    """Wait on a task (TaskInfo or uid), by default up to MEILI_TASK_TIMEOUT; raise if it
+    failed or did not finish in time."""
     uid = task if isinstance(task, int) else task.task_uid
-    timeout_ms = int(settings.MEILI_TASK_TIMEOUT * 1000)
+    seconds = settings.MEILI_TASK_TIMEOUT if timeout is None else timeout
     try:
-        result = get_client().wait_for_task(uid, timeout_in_ms=timeout_ms, interval_in_ms=20)
+        result = get_client().wait_for_task(
+            uid, timeout_in_ms=int(seconds * 1000), interval_in_ms=20
+        )
     except MeilisearchTimeoutError:
+        setting = " (MEILI_TASK_TIMEOUT)" if timeout is None else ""
         raise SearchTaskFailed(
-            f"Meilisearch task {uid} {what} did not finish within {settings.MEILI_TASK_TIMEOUT:.0f}"
-            " s (MEILI_TASK_TIMEOUT). The server may be overloaded; check its log."
+            f"Meilisearch task {uid} {what} did not finish within {seconds:.0f} s{setting}. "
+            "The server may be overloaded; check its log."
         ) from None
     except MeilisearchError as exc:
         raise _translate(exc) from exc
@@ -176,16 +196,27 @@ def create_index(name: str, *, uid: str) -> None:
     with _errors():
         try:
             client.get_raw_index(uid)
+            created = False
         except MeilisearchApiError as exc:
             if exc.code != "index_not_found":
                 raise
             wait(client.create_index(uid, {"primaryKey": "id"}), what=f"create {uid}")
-        wait(client.index(uid).update_settings(INDEX_SETTINGS[name]), what=f"settings {uid}")
+            created = True
+        index = client.index(uid)
+        wait(index.update_settings(INDEX_SETTINGS[name]), what=f"settings {uid}")
+        if created:
+            # Meilisearch refuses `attributesToSearchOn` naming a field no document ever had,
+            # so every search of a fresh index (no restricted testimony yet) would fail. A
+            # document with every searchable field, deleted at once, makes them known. It
+            # matches no query's visibility filter while it exists.
+            fields = INDEX_SETTINGS[name]["searchableAttributes"]
+            index.add_documents([{"id": 0, **dict.fromkeys(fields, "")}], primary_key="id")
+            wait(index.delete_document(0), what=f"prime {uid}")
 
 
 def ensure_indexes() -> None:
-    for name in INDEXES:
-        create_index(name, uid=index_uid(name))
+    for level, name in all_indexes():
+        create_index(name, uid=index_uid(name, level=level))
 
 
 def add_documents(uid: str, documents: Sequence[Mapping[str, Any]]) -> Any:
@@ -249,6 +280,9 @@ def delete_documents(uid: str, ids: Sequence[int]) -> Any:
     return delete_by_filter(uid, f"id IN [{id_list}]")
 
 
-def wait_all(tasks: Iterable[Any], *, what: str = "") -> None:
+def wait_all(tasks: Iterable[Any], *, what: str = "", timeout: float | None = None) -> None:
+    """Wait on each task; `timeout` (seconds) bounds the whole wait, not each task's."""
+    deadline = None if timeout is None else time.monotonic() + timeout
     for task in tasks:
-        wait(task, what=what)
+        left = None if deadline is None else max(0.05, deadline - time.monotonic())
+        wait(task, what=what, timeout=left)

@@ -1,4 +1,5 @@
-"""Model rows -> index documents. Only public testimonies become public documents."""
+"""Model rows -> index documents. Each level's documents (public, restricted) come from that
+level's testimonies only, masked the same way; only public testimonies become public ones."""
 
 from __future__ import annotations
 
@@ -10,23 +11,37 @@ from django.db.models import Prefetch
 
 from names import folding, gazetteer
 from redaction import mask
+from testimonies.facts import (
+    PersonFacts,
+    PlaceFacts,
+    people_facts,
+    person_facts,
+    places_facts,
+    with_claims,
+)
 from testimonies.models import Person, Place, Segment, Testimony
-from testimonies.visibility import INDEXED_LEVEL
+from testimonies.visibility import INDEXED_LEVEL, readers_of
 
 
-def _person_keys(person: Person) -> set[str]:
+def _person_keys(person: PersonFacts) -> set[str]:
     keys: set[str] = set()
-    for variant in person.names.all():
+    for variant in person.names:
         keys |= folding.name_keys(variant.name)
     keys |= folding.name_keys(person.primary_name)
     return keys
 
 
-def _place_keys(place: Place) -> set[str]:
+def _place_keys(place: PlaceFacts) -> set[str]:
     keys = folding.name_keys(place.name)
-    for alias in place.aliases.all():
+    for alias in place.aliases:
         keys |= folding.name_keys(alias.name)
     return keys
+
+
+def _readers(level: str) -> tuple[str, ...]:
+    """The levels whose readers search an index of ``level``: people and places in its
+    documents are what those readers may know of them (public facts in public documents)."""
+    return readers_of(level)
 
 
 def _tokens_of_keys(keys: set[str]) -> set[str]:
@@ -36,20 +51,22 @@ def _tokens_of_keys(keys: set[str]) -> set[str]:
 
 def with_related(queryset: Any) -> Any:
     return queryset.prefetch_related(
-        Prefetch("people", queryset=Person.objects.prefetch_related("names")),
-        Prefetch("places", queryset=Place.objects.prefetch_related("aliases")),
+        Prefetch("people", queryset=Person.objects.prefetch_related(with_claims(), "testimonies")),
+        Prefetch("places", queryset=Place.objects.prefetch_related(with_claims(), "testimonies")),
     )
 
 
-def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
-    """One document per segment of the current transcript of a public testimony."""
-    if not testimony.is_public:
+def segment_documents(testimony: Testimony, *, level: str = INDEXED_LEVEL) -> list[dict[str, Any]]:
+    """One document per segment of the current transcript, for the indexes of `level`; none
+    for a testimony at another level."""
+    if testimony.visibility != level:
         return []
     transcript = testimony.current_transcript()
     if transcript is None:
         return []
-    people: list[tuple[Any, set[str]]] = [(p, _person_keys(p)) for p in testimony.people.all()]
-    places: list[tuple[Any, set[str]]] = [(p, _place_keys(p)) for p in testimony.places.all()]
+    readers = _readers(level)
+    people = [(p, _person_keys(p)) for p in people_facts(testimony.people.all(), readers)]
+    places = [(p, _place_keys(p)) for p in places_facts(testimony.places.all(), readers)]
     year = testimony.recorded_on.year if testimony.recorded_on else None
     title = mask(testimony.title)
     # Each name with the single words that reveal it is said in a segment.
@@ -85,10 +102,10 @@ def segment_documents(testimony: Testimony) -> list[dict[str, Any]]:
                 "translation": translation,
                 "text_folded": " ".join(text_keys),
                 "names_folded": sorted(names),
-                "people": [p.pk for p, _ in people],
+                "people": [p.id for p, _ in people],
                 "person_names": [p.primary_name for p, _ in people],
                 "person_status": sorted({p.status for p, _ in people}),
-                "places": [p.pk for p, _ in places],
+                "places": [p.id for p, _ in places],
                 "gazetteer_places": sorted(gazetteer_places),
                 "testimony_places": sorted({p.gazetteer_id for p, _ in places if p.gazetteer_id}),
                 "place_names": [p.name for p, _ in places],
@@ -113,13 +130,18 @@ def _gazetteer_keys(place_id: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-def testimony_document(testimony: Testimony) -> dict[str, Any] | None:
-    if not testimony.is_public:
+def testimony_document(
+    testimony: Testimony, *, level: str = INDEXED_LEVEL
+) -> dict[str, Any] | None:
+    if testimony.visibility != level:
         return None
+    readers = _readers(level)
+    people = people_facts(testimony.people.all(), readers)
+    places = places_facts(testimony.places.all(), readers)
     keys: set[str] = set()
-    for person in testimony.people.all():
+    for person in people:
         keys |= _person_keys(person)
-    for place in testimony.places.all():
+    for place in places:
         keys |= _place_keys(place)
     return {
         "id": testimony.pk,
@@ -130,24 +152,26 @@ def testimony_document(testimony: Testimony) -> dict[str, Any] | None:
         "visibility": testimony.visibility,
         "recorded_on": testimony.recorded_display,
         "year": testimony.recorded_on.year if testimony.recorded_on else None,
-        "people": [p.primary_name for p in testimony.people.all()],
-        "places": [p.name for p in testimony.places.all()],
+        "people": [p.primary_name for p in people],
+        "places": [p.name for p in places],
         "names_folded": sorted(keys),
     }
 
 
-def person_document(person: Person) -> dict[str, Any] | None:
-    """A person is public only through a public testimony, and lists only those."""
-    testimonies = [t.external_id for t in person.testimonies.all() if t.is_public]
-    if not testimonies:
+def person_document(person: Person, *, level: str = INDEXED_LEVEL) -> dict[str, Any] | None:
+    """A person as readers of ``level``'s index know them; none when they do not exist
+    there. Prefetch `with_claims()` and "testimonies"."""
+    readers = _readers(level)
+    facts = person_facts(person, readers)
+    if facts is None or not facts.testimonies:
         return None
     return {
         "id": person.pk,
-        "primary_name": person.primary_name,
-        "names": [v.name for v in person.names.all()],
-        "names_folded": sorted(_person_keys(person)),
-        "status": person.status,
-        "birth_year": person.birth_year,
-        "testimonies": sorted(testimonies),
-        "visibility": INDEXED_LEVEL,
+        "primary_name": facts.primary_name,
+        "names": [n.name for n in facts.names],
+        "names_folded": sorted(_person_keys(facts)),
+        "status": facts.status,
+        "birth_year": facts.birth_year,
+        "testimonies": facts.testimonies,
+        "visibility": level,
     }

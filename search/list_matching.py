@@ -13,17 +13,22 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
-
 from names.matching import QueryRow, match_many
 from search.client import SearchError
 from search.query import SearchParams, search_segments
 from testimonies import csvsafe
-from testimonies.models import Person, Testimony
+from testimonies.facts import people_facts, with_claims
+from testimonies.models import Person
 from testimonies.people import archive_index
+from testimonies.visibility import PUBLIC_LEVELS
 
 MAX_ROWS = 10_000
 MAX_FIELD = 300  # characters in a name, place or father's name
+MAX_BYTES = 20 * 1024 * 1024  # a list as a CSV file or as a JSON body
+TOO_LARGE = (
+    f"The list is larger than {MAX_BYTES // (1024 * 1024)} MB; split it, or run "
+    "`manage.py match_people FILE.csv` on the server, which has no limit."
+)
 COLUMNS = ("name", "birth_year", "place", "father_name")
 EVIDENCE_SCORE = 0.8  # below this a proposal is shown without searching its moments
 
@@ -41,6 +46,8 @@ class Proposal:
     reasons: list[str]
     page: str
     testimonies: list[str]
+    # Each public fact (spelling, status, birth year…) with the testimonies that state it.
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     moments: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -161,28 +168,28 @@ def match_rows(
     matches = match_many(index, rows, limit=limit)
     ids = {m.candidate_id for row in matches for m in row}
     people = {
-        p.pk: p
-        for p in Person.objects.filter(pk__in=ids).prefetch_related(
-            Prefetch(
-                "testimonies", queryset=Testimony.objects.public(), to_attr="public_testimonies"
-            )
+        facts.id: facts
+        for facts in people_facts(
+            Person.objects.filter(pk__in=ids).prefetch_related(with_claims(), "testimonies"),
+            PUBLIC_LEVELS,
         )
     }
     results = []
     for number, (row, found) in enumerate(zip(rows, matches, strict=True), start=1):
         proposals = []
         for match in found:
-            person = people[match.candidate_id]
+            person = people.get(match.candidate_id)
+            if person is None:  # changed since the match index was built
+                continue
             proposal = Proposal(
-                person=person.pk,
+                person=person.id,
                 primary_name=person.primary_name,
                 score=round(match.score, 3),
                 matched_name=match.matched_name,
                 reasons=list(match.reasons),
-                page=f"/people/{person.pk}/",
-                testimonies=sorted(
-                    t.external_id for t in getattr(person, "public_testimonies", [])
-                ),
+                page=f"/people/{person.id}/",
+                testimonies=person.testimonies,
+                evidence=[asdict(item) for item in person.evidence],
             )
             if with_moments and match.score >= EVIDENCE_SCORE:
                 proposal.moments = _moments(match.matched_name, person.pk)

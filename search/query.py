@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from names import folding, gazetteer
 from search import client
-from testimonies.visibility import INDEXED_LEVEL
+from testimonies.models import Testimony
+from testimonies.visibility import INDEXED_LEVEL, INDEXED_LEVELS, PUBLIC_LEVELS, is_public
 
 # Private-use characters as highlight tags: they cannot occur in transcripts, so the text can
 # be HTML-escaped first and the tags turned into <mark> afterwards (no markup injection).
 PRE, POST = "\ue000", "\ue001"
 CROP_LENGTH = 24
 FACETS = ["language", "year", "places", "person_status"]
+# Searches run again without the stale testimonies they found at most this many times.
+ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,11 @@ class SegmentHit:
     translation: str
     highlight: str
     highlight_translation: str
+    visibility: str = INDEXED_LEVEL
+
+    @property
+    def is_public(self) -> bool:
+        return is_public(self.visibility)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,9 +67,10 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def build_filter(params: SearchParams) -> list[str]:
-    """Filters from validated values only; visibility is always forced to public."""
-    filters = [f"visibility = {client.quote(INDEXED_LEVEL)}"]
+def build_filter(params: SearchParams, *, level: str = INDEXED_LEVEL) -> list[str]:
+    """Filters from validated values only; visibility is always forced to the level of the
+    index searched (public unless a researcher searches the restricted indexes)."""
+    filters = [f"visibility = {client.quote(level)}"]
     if params.language:
         filters.append(f"language = {client.quote(params.language)}")
     if params.testimony:
@@ -111,67 +121,131 @@ def _highlight_by_keys(text: str, keys: set[str]) -> str:
     return "".join(out)
 
 
-def search_segments(params: SearchParams) -> SearchResult:
-    """Testimony moments for a query in any script, public documents only."""
-    uid = client.index_uid("segments")
-    filters = build_filter(params)
-    common: dict[str, Any] = {
-        "indexUid": uid,
-        "filter": filters,
-        "attributesToRetrieve": [
-            "testimony",
-            "title",
-            "language",
-            "start",
-            "end",
-            "text",
-            "translation",
-        ],
-        "attributesToHighlight": ["text", "translation"],
-        "attributesToCrop": ["text", "translation"],
-        "cropLength": CROP_LENGTH,
-        "highlightPreTag": PRE,
-        "highlightPostTag": POST,
-    }
+def _queries(
+    params: SearchParams, levels: Sequence[str], excluded: dict[str, set[str]]
+) -> list[dict[str, Any]]:
+    """The federated queries for each level's segments index, without `excluded` testimonies."""
     folded = folding.fold_query(params.q)
-    queries = [
-        {**common, "q": params.q, "attributesToSearchOn": ["text", "translation", "title"]},
-    ]
-    if params.q.strip() and folded:
-        queries.append(
-            {
-                **common,
-                "q": folded,
-                "attributesToSearchOn": ["names_folded", "text_folded"],
-                # A match in the speaker's own script ranks above a folded one.
-                "federationOptions": {"weight": 0.9},
-            }
-        )
     place_ids = gazetteer.expand_query_places(params.q) if params.q.strip() else []
-    if place_ids:
-        # Exonyms and seats the folded keys cannot bridge (Bole = Bortala, Yining = Ghulja):
-        # every segment that names one of the places, ranked below the direct matches.
-        quoted = ", ".join(client.quote(p) for p in place_ids)
+    queries = []
+    for level in levels:
+        filters = build_filter(params, level=level)
+        if excluded[level]:
+            quoted = ", ".join(client.quote(t) for t in sorted(excluded[level]))
+            filters.append(f"testimony NOT IN [{quoted}]")
+        common: dict[str, Any] = {
+            "indexUid": client.index_uid("segments", level=level),
+            "filter": filters,
+            "attributesToRetrieve": [
+                "testimony",
+                "title",
+                "language",
+                "start",
+                "end",
+                "text",
+                "translation",
+            ],
+            "attributesToHighlight": ["text", "translation"],
+            "attributesToCrop": ["text", "translation"],
+            "cropLength": CROP_LENGTH,
+            "highlightPreTag": PRE,
+            "highlightPostTag": POST,
+        }
         queries.append(
-            {
-                **common,
-                "q": "",
-                "filter": [*filters, f"gazetteer_places IN [{quoted}]"],
-                "federationOptions": {"weight": 0.5},
-            }
+            {**common, "q": params.q, "attributesToSearchOn": ["text", "translation", "title"]}
         )
-    response = client.multi_search(
-        queries,
-        federation={
-            "limit": params.limit,
-            "offset": params.offset,
-            "facetsByIndex": {uid: FACETS},
-            "mergeFacets": {},
-        },
-    )
-    folded_keys = set(folded.split())
+        if params.q.strip() and folded:
+            queries.append(
+                {
+                    **common,
+                    "q": folded,
+                    "attributesToSearchOn": ["names_folded", "text_folded"],
+                    # A match in the speaker's own script ranks above a folded one.
+                    "federationOptions": {"weight": 0.9},
+                }
+            )
+        if place_ids:
+            # Exonyms and seats the folded keys cannot bridge (Bole = Bortala, Yining = Ghulja):
+            # every segment that names one of the places, ranked below the direct matches.
+            quoted = ", ".join(client.quote(p) for p in place_ids)
+            queries.append(
+                {
+                    **common,
+                    "q": "",
+                    "filter": [*filters, f"gazetteer_places IN [{quoted}]"],
+                    "federationOptions": {"weight": 0.5},
+                }
+            )
+    return queries
+
+
+def _level_of_hit(raw: dict[str, Any], levels: dict[str, str]) -> str:
+    return levels[raw["_federation"]["indexUid"]]
+
+
+def _merge_facets(response: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """FACETS summed over the indexes searched, most frequent first."""
+    merged: dict[str, dict[str, int]] = {}
+    for facets in response.get("facetsByIndex", {}).values():
+        for name, values in (facets.get("distribution") or {}).items():
+            if name not in FACETS:
+                continue
+            into = merged.setdefault(name, {})
+            for value, count in values.items():
+                into[value] = into.get(value, 0) + int(count)
+    return {
+        name: dict(sorted(values.items(), key=lambda kv: -kv[1])) for name, values in merged.items()
+    }
+
+
+def search_segments(params: SearchParams, *, levels: Sequence[str] = PUBLIC_LEVELS) -> SearchResult:
+    """Testimony moments for a query in any script, from the indexes of `levels`: public
+    ones for everyone, restricted ones too for researchers (`levels_for(user)`).
+
+    The indexes may lag behind the database (a worker stopped, the server unreachable as a
+    testimony was unpublished), so each hit is checked against the database: a document is
+    shown only while its testimony is at the level of the index it came from. The testimonies
+    the page's hits and the per-testimony facet name (up to the index's maxValuesPerFacet,
+    the most frequent first) are checked; if any is stale the search runs again without it,
+    so the total and the facets do not count it either. A stale testimony with fewer matches
+    than the 200 most frequent ones, on a query matching more than 200 testimonies, is still
+    counted in the total and the facets until the indexes catch up (its hits are never shown).
+    """
+    searched = [level for level in INDEXED_LEVELS if level in levels]
+    if not searched:
+        return SearchResult(hits=[], total=0, limit=params.limit, offset=params.offset)
+    uids = {client.index_uid("segments", level=level): level for level in searched}
+    excluded: dict[str, set[str]] = {level: set() for level in searched}
+    for _ in range(ROUNDS):
+        response = client.multi_search(
+            _queries(params, searched, excluded),
+            federation={
+                "limit": params.limit,
+                "offset": params.offset,
+                "facetsByIndex": {uid: [*FACETS, "testimony"] for uid in uids},
+            },
+        )
+        named: dict[str, set[str]] = {level: set() for level in searched}
+        for raw in response["hits"]:
+            named[_level_of_hit(raw, uids)].add(str(raw["testimony"]))
+        for uid, facets in response.get("facetsByIndex", {}).items():
+            named[uids[uid]].update((facets.get("distribution") or {}).get("testimony", {}))
+        current = dict(
+            Testimony.objects.at_levels(searched)
+            .filter(external_id__in=set().union(*named.values()))
+            .values_list("external_id", "visibility")
+        )
+        stale = {level: {t for t in named[level] if current.get(t) != level} for level in searched}
+        if not any(stale.values()):
+            break
+        for level in searched:
+            excluded[level] |= stale[level]
+    folded_keys = set(folding.fold_query(params.q).split())
     hits = []
     for raw in response["hits"]:
+        level = _level_of_hit(raw, uids)
+        if current.get(raw["testimony"]) != level:
+            continue  # still stale after the last round: never shown
         formatted = raw.get("_formatted", {})
         text = str(raw.get("text", ""))
         highlight = str(formatted.get("text", text))
@@ -191,6 +265,7 @@ def search_segments(params: SearchParams) -> SearchResult:
                 highlight_translation=render_highlight(
                     str(formatted.get("translation", raw.get("translation", "")))
                 ),
+                visibility=level,
             )
         )
     return SearchResult(
@@ -198,5 +273,5 @@ def search_segments(params: SearchParams) -> SearchResult:
         total=int(response.get("estimatedTotalHits", response.get("totalHits", len(hits)))),
         limit=params.limit,
         offset=params.offset,
-        facets=response.get("facetDistribution", {}),
+        facets=_merge_facets(response),
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db.models import Prefetch
 
 from search import client
@@ -16,7 +18,9 @@ from search.documents import (
     testimony_document,
     with_related,
 )
+from testimonies.facts import with_claims
 from testimonies.models import Person, Testimony, Transcript
+from testimonies.visibility import INDEXED_LEVEL, INDEXED_LEVELS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -44,42 +48,74 @@ def _testimonies(ids: list[int]) -> Any:
 
 
 def _people(ids: Iterable[int]) -> Any:
-    return Person.objects.filter(pk__in=list(ids)).prefetch_related("names", "testimonies")
+    return Person.objects.filter(pk__in=list(ids)).prefetch_related(with_claims(), "testimonies")
+
+
+def _documents(testimonies: Iterable[Testimony]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Segment and testimony documents, keyed by (level, index name), each testimony's in the
+    indexes of its own level."""
+    out: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for testimony in testimonies:
+        level = testimony.visibility
+        if level not in INDEXED_LEVELS:
+            continue
+        out[(level, "segments")].extend(segment_documents(testimony, level=level))
+        if doc := testimony_document(testimony, level=level):
+            out[(level, "testimonies")].append(doc)
+    return out
+
+
+def _delete(testimony_ids: list[int], level: str) -> list[Any]:
+    """Tasks that remove these testimonies' documents from the indexes of `level`."""
+    id_list = ", ".join(str(int(i)) for i in testimony_ids)
+    return [
+        client.delete_by_filter(
+            client.index_uid("segments", level=level), f"testimony_pk IN [{id_list}]"
+        ),
+        client.delete_documents(client.index_uid("testimonies", level=level), testimony_ids),
+    ]
 
 
 def sync_testimonies(testimony_ids: Iterable[int]) -> None:
     """Make every index agree with the database for these testimonies, and wait for it.
 
-    Drafts, restricted and deleted testimonies lose their documents; public ones get fresh
-    documents; the people they name are brought up to date too.
+    Each testimony's documents go to the indexes of its level (public, restricted) and leave
+    the others; drafts and deleted testimonies lose them all. The people they name are
+    brought up to date too.
     """
     ids = sorted(set(testimony_ids))
-    segments_uid = client.index_uid("segments")
-    testimonies_uid = client.index_uid("testimonies")
     people_uid = client.index_uid("people")
     tasks = []
     person_ids: set[int] = set()
     for batch in _chunks(ids, BATCH):
-        id_list = ", ".join(str(int(i)) for i in batch)
-        tasks.append(client.delete_by_filter(segments_uid, f"testimony_pk IN [{id_list}]"))
-        tasks.append(client.delete_documents(testimonies_uid, batch))
-        seg_docs: list[dict[str, Any]] = []
-        test_docs: list[dict[str, Any]] = []
-        external_ids: list[str] = []
-        for testimony in _testimonies(batch):
-            external_ids.append(testimony.external_id)
-            seg_docs.extend(segment_documents(testimony))
-            doc = testimony_document(testimony)
-            if doc:
-                test_docs.append(doc)
+        for level in INDEXED_LEVELS:
+            tasks.extend(_delete(batch, level))
+        testimonies = list(_testimonies(batch))
+        for (level, name), docs in _documents(testimonies).items():
+            if docs:
+                tasks.append(client.add_documents(client.index_uid(name, level=level), docs))
+        for testimony in testimonies:
             person_ids.update(p.pk for p in testimony.people.all())
-        person_ids.update(_indexed_people_of(external_ids))
-        if seg_docs:
-            tasks.append(client.add_documents(segments_uid, seg_docs))
-        if test_docs:
-            tasks.append(client.add_documents(testimonies_uid, test_docs))
+        person_ids.update(_indexed_people_of([t.external_id for t in testimonies]))
     tasks.extend(_sync_people(person_ids, people_uid))
     client.wait_all(tasks, what="sync")
+
+
+def withdraw(testimony_ids: Iterable[int]) -> None:
+    """Take these testimonies out of the indexes of every level they are no longer at, and
+    wait: run as a change commits, unpublishing takes effect before the request returns.
+
+    Fresh documents (and people) follow with `sync_testimonies`, in a worker. The wait is
+    bounded by MEILI_REQUEST_TIMEOUT so a busy server cannot hold up an editor's request;
+    public results are checked against the database in any case (search.query).
+    """
+    ids = sorted(set(testimony_ids))
+    levels = dict(Testimony.objects.filter(pk__in=ids).values_list("pk", "visibility"))
+    tasks = []
+    for level in INDEXED_LEVELS:
+        for batch in _chunks([i for i in ids if levels.get(i) != level], BATCH):
+            tasks.extend(_delete(batch, level))
+    client.wait_all(tasks, what="withdraw", timeout=settings.MEILI_REQUEST_TIMEOUT)
 
 
 def _indexed_people_of(external_ids: list[str]) -> set[int]:
@@ -118,27 +154,21 @@ def reindex(*, progress: Callable[[int], object] | None = None) -> dict[str, int
     """Build fresh indexes from the database, then swap them in at once (no downtime)."""
     client.check()
     suffix = f"_build_{int(time.time() * 1000)}"
-    build = {name: client.index_uid(name, suffix=suffix) for name in client.INDEXES}
-    for name, uid in build.items():
+    build = {
+        (level, name): client.index_uid(name, level=level, suffix=suffix)
+        for level, name in client.all_indexes()
+    }
+    for (_, name), uid in build.items():
         client.create_index(name, uid=uid)
-    counts = {name: 0 for name in client.INDEXES}
+    counts = {_count_key(level, name): 0 for level, name in build}
     try:
         pending: list[Any] = []
-        public = Testimony.objects.public().order_by("pk")
-        for batch in _chunks(public.values_list("pk", flat=True).iterator(), BATCH):
-            seg_docs: list[dict[str, Any]] = []
-            test_docs: list[dict[str, Any]] = []
-            for testimony in _testimonies(batch):
-                seg_docs.extend(segment_documents(testimony))
-                doc = testimony_document(testimony)
-                if doc:
-                    test_docs.append(doc)
-            if seg_docs:
-                pending.append(client.add_documents(build["segments"], seg_docs))
-            if test_docs:
-                pending.append(client.add_documents(build["testimonies"], test_docs))
-            counts["segments"] += len(seg_docs)
-            counts["testimonies"] += len(test_docs)
+        indexed = Testimony.objects.at_levels(INDEXED_LEVELS).order_by("pk")
+        for batch in _chunks(indexed.values_list("pk", flat=True).iterator(), BATCH):
+            for (level, name), docs in _documents(_testimonies(batch)).items():
+                if docs:
+                    pending.append(client.add_documents(build[(level, name)], docs))
+                counts[_count_key(level, name)] += len(docs)
             if progress:
                 progress(len(batch))
             if len(pending) > 20:
@@ -148,16 +178,22 @@ def reindex(*, progress: Callable[[int], object] | None = None) -> dict[str, int
         for batch in _chunks(people.values_list("pk", flat=True).iterator(), BATCH):
             docs = [d for p in _people(batch) if (d := person_document(p))]
             if docs:
-                pending.append(client.add_documents(build["people"], docs))
+                pending.append(client.add_documents(build[(INDEXED_LEVEL, "people")], docs))
             counts["people"] += len(docs)
         client.wait_all(pending, what="reindex")
-        for name in client.INDEXES:
-            client.create_index(name, uid=client.index_uid(name))
-        client.swap((client.index_uid(name), build[name]) for name in client.INDEXES)
+        client.ensure_indexes()
+        client.swap(
+            (client.index_uid(name, level=level), uid) for (level, name), uid in build.items()
+        )
     finally:
         for uid in build.values():
             client.delete_index(uid)
     return counts
+
+
+def _count_key(level: str, name: str) -> str:
+    """`segments` for the public index, `restricted segments` for another level's."""
+    return name if level == INDEXED_LEVEL else f"{level} {name}"
 
 
 def sync_now(testimony_ids: Iterable[int]) -> None:

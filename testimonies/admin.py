@@ -5,6 +5,7 @@ Review (proposals, merges) and evidence (source checks) register their own admin
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import BaseModelForm
@@ -14,7 +15,9 @@ from django.http import (
 from simple_history.admin import SimpleHistoryAdmin
 
 from testimonies.changes import changed
+from testimonies.facts import add_claims, refresh_person, refresh_place
 from testimonies.models import (
+    Claim,
     Event,
     MediaAsset,
     NameVariant,
@@ -24,6 +27,7 @@ from testimonies.models import (
     Segment,
     Testimony,
     Transcript,
+    Visibility,
 )
 
 
@@ -137,34 +141,125 @@ def _edited(segment: Segment, form: Any) -> None:
     )
 
 
-class NameVariantInline(admin.TabularInline):
-    model = NameVariant
+class ClaimForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk is None and not data.get("visibility"):
+            self.add_error("visibility", "Choose who may see this decision.")
+        return data
+
+
+class _ClaimInline(admin.TabularInline):
+    """Every fact with its source. Editors settle a fact by adding their own decision (it
+    wins over testimonies' claims at its visibility and above); sources' claims stay."""
+
+    model = Claim
+    form = ClaimForm
     extra = 1
+    fields = ("field", "value", "detail", "testimony", "visibility", "origin", "decided_by")
+    readonly_fields = ("testimony", "origin", "decided_by")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a claim is what a source said: add a decision, or delete it
+
+
+class PersonClaimInline(_ClaimInline):
+    fk_name = "person"
+
+
+class PlaceClaimInline(_ClaimInline):
+    fk_name = "place"
+
+
+class _DerivedInline(admin.TabularInline):
+    """Spellings as every source states them, kept from the claims (read-only)."""
+
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class NameVariantInline(_DerivedInline):
+    model = NameVariant
+
+
+class PlaceAliasInline(_DerivedInline):
+    model = PlaceAlias
+
+
+class _FactsAdmin(ReindexOnSave):
+    """Facts are claims: on an existing record the fields show the view from every claim
+    and change through the claims inline; a record added here starts as an editor's draft
+    decision."""
+
+    fact_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return (*super().get_readonly_fields(request, obj), *(self.fact_fields if obj else ()))
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            facts: list[tuple[str, Any, dict[str, Any]]] = [
+                (Claim.Field.NAME, form.cleaned_data.get(self.fact_fields[0]), {"primary": True})
+            ]
+            facts += [
+                (name, form.cleaned_data.get(name), {})
+                for name in self.fact_fields[1:]
+                if name in Claim.Field.values and form.cleaned_data.get(name) != "unknown"
+            ]
+            latitude, longitude = (
+                form.cleaned_data.get("latitude"),
+                form.cleaned_data.get("longitude"),
+            )
+            if latitude is not None and longitude is not None:
+                facts.append((Claim.Field.COORDINATES, f"{latitude},{longitude}", {}))
+            add_claims(
+                obj, facts, visibility=Visibility.DRAFT, origin=Claim.Origin.EDITOR, by=request.user
+            )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Claim:
+            for claim in formset.save(commit=False):
+                claim.origin = Claim.Origin.EDITOR
+                claim.decided_by = request.user
+                claim.testimony = None
+                claim.save()
+            for claim in formset.deleted_objects:
+                claim.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        refresh = refresh_person if isinstance(form.instance, Person) else refresh_place
+        refresh(form.instance)
 
 
 @admin.register(Person)
-class PersonAdmin(ReindexOnSave):
+class PersonAdmin(_FactsAdmin):
     list_display = ("primary_name", "status", "birth_year", "gender", "ethnicity")
     list_filter = ("status", "gender", "ethnicity")
     search_fields = ("primary_name", "names__name", "key")
-    inlines = [NameVariantInline]
+    fact_fields = ("primary_name", "status", "birth_year", "gender", "ethnicity")
+    inlines = [PersonClaimInline, NameVariantInline]
 
     def testimony_ids(self, obj: Person) -> list[int]:
         return list(obj.testimonies.values_list("pk", flat=True)) if obj.pk else []
 
 
-class PlaceAliasInline(admin.TabularInline):
-    model = PlaceAlias
-    extra = 1
-
-
 @admin.register(Place)
-class PlaceAdmin(ReindexOnSave):
+class PlaceAdmin(_FactsAdmin):
     list_display = ("name", "type", "parent", "gazetteer_id")
     list_filter = ("type",)
     search_fields = ("name", "aliases__name", "gazetteer_id")
     autocomplete_fields = ("parent",)
-    inlines = [PlaceAliasInline]
+    fact_fields = ("name", "type", "latitude", "longitude", "gazetteer_id")
+    inlines = [PlaceClaimInline, PlaceAliasInline]
 
     def testimony_ids(self, obj: Place) -> list[int]:
         return list(obj.testimonies.values_list("pk", flat=True)) if obj.pk else []

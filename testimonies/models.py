@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
@@ -17,6 +20,7 @@ from names.dates import Precision, format_partial
 from redaction import mask, relocate_marks_detailed
 from testimonies.languages import LANGUAGE_CHOICES
 from testimonies.visibility import (
+    ClaimQuerySet,
     EventQuerySet,
     MediaQuerySet,
     PersonQuerySet,
@@ -29,6 +33,7 @@ from testimonies.visibility import (
 )
 
 __all__ = [
+    "Claim",
     "Event",
     "MediaAsset",
     "Mention",
@@ -43,6 +48,38 @@ __all__ = [
     "Transcript",
     "Visibility",
 ]
+
+# Links readers follow: a javascript:, data: or ftp: address is refused wherever it is entered.
+WEB_ADDRESS = URLValidator(
+    schemes=["http", "https"], message=gettext_lazy("Enter an http:// or https:// address.")
+)
+
+
+def _clean_web_addresses(
+    instance: models.Model,
+    names: tuple[str, ...],
+    exclude: Collection[str] | None,
+    clean_fields: Callable[[Collection[str] | None], None],
+) -> None:
+    """The fields' own checks, then http(s) only for `names`, all errors reported together.
+
+    Checked here rather than as field validators, which would need a migration for nothing
+    the database stores differently.
+    """
+    errors: dict[str, Any] = {}
+    try:
+        clean_fields(exclude)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    for name in names:
+        value = getattr(instance, name)
+        if value and name not in errors and name not in (exclude or ()):
+            try:
+                WEB_ADDRESS(value)
+            except ValidationError as exc:
+                errors[name] = exc.error_list
+    if errors:
+        raise ValidationError(errors)
 
 
 class Testimony(models.Model):
@@ -101,6 +138,9 @@ class Testimony(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id}: {self.title}"
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        _clean_web_addresses(self, ("source_url",), exclude, super().clean_fields)
 
     @property
     def recorded_display(self) -> str:
@@ -166,6 +206,9 @@ class MediaAsset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.sha256[:12]} ({self.testimony.external_id})"
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        _clean_web_addresses(self, ("captured_from",), exclude, super().clean_fields)
 
 
 class Person(models.Model):
@@ -540,6 +583,91 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.surface}"
+
+
+class Claim(models.Model):
+    """One fact about a person or a place and where it came from.
+
+    A claim comes from a testimony (and is visible when that testimony is) or is an editor's
+    decision carrying its own visibility. What an account sees of a person or place is
+    computed from the claims it may see (`testimonies.facts`); imports add claims and never
+    overwrite one, so a draft cannot change what the public reads.
+    """
+
+    class Field(models.TextChoices):
+        NAME = "name", "Name"
+        STATUS = "status", "Status"
+        BIRTH_YEAR = "birth_year", "Birth year"
+        GENDER = "gender", "Gender"
+        ETHNICITY = "ethnicity", "Ethnicity"
+        TYPE = "type", "Place type"
+        COORDINATES = "coordinates", "Coordinates"
+        GAZETTEER = "gazetteer_id", "Gazetteer id"
+
+    class Origin(models.TextChoices):
+        IMPORT = "import", "Import"
+        REVIEW = "review", "Accepted proposal"
+        MERGE = "merge", "Merge"
+        EDITOR = "editor", "Editor's decision"
+        MIGRATED = "migrated", "Recorded before claims existed"
+
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="claims"
+    )
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.CASCADE, related_name="claims"
+    )
+    field = models.CharField(max_length=16, choices=Field.choices)
+    value = models.CharField(max_length=300)
+    detail = models.JSONField(
+        default=dict, blank=True, help_text="A name's script, language, form; primary or not."
+    )
+    testimony = models.ForeignKey(
+        Testimony,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="claims",
+        help_text="The source. Empty for an editor's decision.",
+    )
+    visibility = models.CharField(
+        max_length=10,
+        choices=Visibility.choices,
+        blank=True,
+        help_text="Who may see an editor's decision; a testimony's claim follows the testimony.",
+    )
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.EDITOR)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["field", "value"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, place__isnull=True)
+                | Q(person__isnull=True, place__isnull=False),
+                name="claim_about_a_person_or_a_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(testimony__isnull=False, visibility="")
+                | Q(testimony__isnull=True) & ~Q(visibility=""),
+                name="claim_from_a_testimony_or_a_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        source = f"testimony {self.testimony_id}" if self.testimony_id else "editor"
+        return f"{self.field} = {self.value} ({source})"
 
 
 class PersonMerge(models.Model):

@@ -1,5 +1,6 @@
 """The archive's people as name-match candidates: for NGO lists (public people only) and for
-editors linking a proposed name to a person (everyone). The comparison is `names.matching`."""
+linking a proposed name to a person (those the testimony's readers may see). The comparison
+is `names.matching`; what a candidate is called comes from `testimonies.facts`."""
 
 from __future__ import annotations
 
@@ -9,26 +10,34 @@ from typing import Any
 from django.db.models import Max, Prefetch
 
 from names.matching import Candidate, MatchIndex, QueryRow
-from testimonies.models import Person, Testimony
+from testimonies.facts import person_facts, place_facts, with_claims
+from testimonies.models import Claim, Person, Place, Testimony
+from testimonies.visibility import PUBLIC_LEVELS, Visibility
 
-_index_cache: dict[bool, tuple[Any, MatchIndex]] = {}
+Levels = tuple[str, ...]
+_index_cache: dict[Levels, tuple[Any, MatchIndex]] = {}
 
 
-def archive_index(*, public_only: bool = True) -> MatchIndex:
-    """People as match candidates, rebuilt only when people or testimonies changed.
+def testimony_levels(testimony: Testimony) -> Levels:
+    """The levels whose readers see this testimony: what it may be linked to."""
+    order = (Visibility.PUBLIC, Visibility.RESTRICTED, Visibility.DRAFT)
+    return tuple(order[: order.index(Visibility(testimony.visibility)) + 1])
 
-    The public index (lists, the match page, the API) holds people of public testimonies;
-    editors linking proposals (``public_only=False``) see everyone.
-    """
+
+def archive_index(*, levels: Levels = PUBLIC_LEVELS) -> MatchIndex:
+    """People as match candidates at ``levels`` (their names, birth year and places as
+    readers at those levels know them), rebuilt only when claims or testimonies changed."""
+    levels = tuple(levels)
     stamp = (
-        Person.objects.aggregate(m=Max("updated_at"))["m"],
+        Claim.objects.aggregate(m=Max("id")),
+        Claim.objects.count(),
         Testimony.objects.aggregate(m=Max("updated_at"))["m"],
         Person.objects.count(),
     )
-    cached = _index_cache.get(public_only)
+    cached = _index_cache.get(levels)
     if cached is None or cached[0] != stamp:
-        cached = (stamp, MatchIndex.build(_candidates(public_only)))
-        _index_cache[public_only] = cached
+        cached = (stamp, MatchIndex.build(_candidates(levels)))
+        _index_cache[levels] = cached
     index: MatchIndex = cached[1]
     return index
 
@@ -36,30 +45,33 @@ def archive_index(*, public_only: bool = True) -> MatchIndex:
 def best_person(
     name: str, *, minimum: float = 0.9, index: MatchIndex | None = None
 ) -> tuple[int, float] | None:
-    """The archive person (any visibility) whose name matches ``name`` best, if it is close
-    enough to propose linking them: (person id, score). Pass ``index`` (from
-    ``archive_index(public_only=False)``) when matching many names in a row."""
+    """The person whose name matches ``name`` best, if it is close enough to propose
+    linking them: (person id, score). ``index`` defaults to the public people; pass
+    ``archive_index(levels=testimony_levels(t))`` for a name said in testimony ``t``."""
     if index is None:
-        index = archive_index(public_only=False)
+        index = archive_index()
     found = index.match(QueryRow(name=name), limit=1)
     if found and found[0].score >= minimum:
         return found[0].candidate_id, found[0].score
     return None
 
 
-def _candidates(public_only: bool = True) -> Iterable[Candidate]:
-    public = Testimony.objects.public().prefetch_related("places__aliases")
-    everyone = Person.objects.public() if public_only else Person.objects.all()
-    people = everyone.prefetch_related(
-        "names", Prefetch("testimonies", queryset=public, to_attr="public_testimonies")
+def _candidates(levels: Levels) -> Iterable[Candidate]:
+    visible = Testimony.objects.at_levels(levels).prefetch_related(
+        Prefetch("places", queryset=Place.objects.prefetch_related(with_claims(), "testimonies"))
+    )
+    people = Person.objects.at_levels(levels).prefetch_related(
+        with_claims(), Prefetch("testimonies", queryset=visible)
     )
     for person in people.iterator(chunk_size=2000):
-        names = list(dict.fromkeys([person.primary_name, *(v.name for v in person.names.all())]))
-        public_testimonies: list[Testimony] = getattr(person, "public_testimonies", [])
-        places = [
-            name
-            for testimony in public_testimonies
-            for place in testimony.places.all()
-            for name in [place.name, *(a.name for a in place.aliases.all())]
-        ]
-        yield Candidate(id=person.pk, names=names, birth_year=person.birth_year, places=places[:40])
+        facts = person_facts(person, levels)
+        if facts is None:
+            continue
+        names = list(dict.fromkeys([facts.primary_name, *(n.name for n in facts.names)]))
+        places: list[str] = []
+        for testimony in person.testimonies.all():
+            for place in testimony.places.all():
+                seen = place_facts(place, levels)
+                if seen is not None:
+                    places += [seen.name, *(alias.name for alias in seen.aliases)]
+        yield Candidate(id=person.pk, names=names, birth_year=facts.birth_year, places=places[:40])

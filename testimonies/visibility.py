@@ -9,10 +9,10 @@ belongs to is.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from testimonies import roles
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     # For the querysets' model parameters below (strings: models.py imports this module).
     from testimonies.models import (  # noqa: F401
+        Claim,
         Event,
         MediaAsset,
         Person,
@@ -43,8 +44,11 @@ class Visibility(models.TextChoices):
 
 # What anyone may see, signed in or not.
 PUBLIC_LEVELS: tuple[str, ...] = (Visibility.PUBLIC,)
-# The one level search indexes hold: public search serves anyone, so nothing else goes in.
+# The levels search indexes hold, each level in indexes of its own: public search serves
+# anyone and reads only the public ones (INDEXED_LEVEL); researchers search the restricted
+# ones too. Drafts are never indexed.
 INDEXED_LEVEL: str = Visibility.PUBLIC
+INDEXED_LEVELS: tuple[str, ...] = (Visibility.PUBLIC, Visibility.RESTRICTED)
 _RESEARCHER_LEVELS: tuple[str, ...] = (Visibility.PUBLIC, Visibility.RESTRICTED)
 _ALL_LEVELS: tuple[str, ...] = (Visibility.PUBLIC, Visibility.RESTRICTED, Visibility.DRAFT)
 
@@ -56,6 +60,15 @@ def levels_for(user: Account) -> tuple[str, ...]:
     if roles.may_see_restricted(user):
         return _RESEARCHER_LEVELS
     return PUBLIC_LEVELS
+
+
+def readers_of(level: str) -> tuple[str, ...]:
+    """The levels of the accounts that may read a record at ``level`` (a restricted
+    record's readers see public and restricted records)."""
+    for levels in (PUBLIC_LEVELS, _RESEARCHER_LEVELS, _ALL_LEVELS):
+        if level in levels:
+            return levels
+    raise ValueError(f"unknown visibility {level!r}")
 
 
 def is_public(visibility: str) -> bool:
@@ -70,25 +83,17 @@ class VisibleQuerySet(models.QuerySet[M]):
 
     # The lookup from this model to Testimony.visibility; "" for Testimony itself.
     testimony_path = ""
-    # Rows that are visible whatever their testimonies (none unless a model says so).
-    always_visible: Q | None = None
-    # Through a many-to-many (a person in several testimonies), joins repeat rows.
-    through_many = False
 
     def _field(self) -> str:
         return f"{self.testimony_path}__visibility" if self.testimony_path else "visibility"
 
-    def at_levels(self, levels: tuple[str, ...] | list[str]) -> VisibleQuerySet[M]:
-        condition = Q(**{f"{self._field()}__in": list(levels)})
-        if self.always_visible is not None:
-            condition |= self.always_visible
-        visible = self.filter(condition)
-        return visible.distinct() if self.through_many else visible
+    def at_levels(self, levels: tuple[str, ...] | list[str]) -> Self:
+        return self.filter(**{f"{self._field()}__in": list(levels)})
 
-    def visible_to(self, user: Account) -> VisibleQuerySet[M]:
+    def visible_to(self, user: Account) -> Self:
         return self.at_levels(levels_for(user))
 
-    def public(self) -> VisibleQuerySet[M]:
+    def public(self) -> Self:
         """What anonymous visitors, public pages and search indexes see."""
         return self.at_levels(PUBLIC_LEVELS)
 
@@ -113,14 +118,43 @@ class EventQuerySet(VisibleQuerySet["Event"]):
     testimony_path = "testimony"
 
 
+class ClaimQuerySet(VisibleQuerySet["Claim"]):
+    """A testimony's claim is visible when its testimony is; an editor's decision carries
+    its own visibility."""
+
+    testimony_path = "testimony"
+
+    def at_levels(self, levels: tuple[str, ...] | list[str]) -> Self:
+        return self.filter(
+            Q(testimony__visibility__in=list(levels))
+            | Q(testimony__isnull=True, visibility__in=list(levels))
+        )
+
+
+def claim_visible(claim: Claim, levels: tuple[str, ...] | list[str]) -> bool:
+    """The same rule in Python, for claims already loaded with their testimony."""
+    testimony = claim.testimony if claim.testimony_id is not None else None
+    if testimony is not None:
+        return testimony.visibility in levels
+    return claim.visibility in levels
+
+
+def _named_at(queryset: Any, subject: str, levels: tuple[str, ...] | list[str]) -> Any:
+    """People and places exist for an account when a claim it may see names them: one named
+    only in draft or restricted testimonies does not exist in public."""
+    claims: Any = cast(Any, queryset.model._meta.get_field("claims").related_model)
+    named = claims.objects.at_levels(levels).filter(field="name", **{subject: OuterRef("pk")})
+    return queryset.filter(Exists(named))
+
+
 class PersonQuerySet(VisibleQuerySet["Person"]):
-    testimony_path = "testimonies"
-    through_many = True
+    def at_levels(self, levels: tuple[str, ...] | list[str]) -> Self:
+        return cast(Self, _named_at(self, "person", levels))
 
 
 class PlaceQuerySet(VisibleQuerySet["Place"]):
-    """Gazetteer places are public knowledge; others are visible through their testimonies."""
+    """Gazetteer places too: being in the gazetteer is public knowledge, being named in the
+    archive is not, so a place exists in public through public claims only."""
 
-    testimony_path = "testimonies"
-    always_visible = Q(gazetteer_id__isnull=False)
-    through_many = True
+    def at_levels(self, levels: tuple[str, ...] | list[str]) -> Self:
+        return cast(Self, _named_at(self, "place", levels))

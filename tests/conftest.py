@@ -43,8 +43,8 @@ def meili(meili_server: server.MeiliServer, settings: Any) -> Iterator[server.Me
     # A test may have pointed the settings at a dead server or a wrong key.
     settings.MEILI_URL = meili_server.url
     settings.MEILI_MASTER_KEY = MASTER_KEY
-    for name in client.INDEXES:
-        client.delete_index(client.index_uid(name))
+    for level, name in client.all_indexes():
+        client.delete_index(client.index_uid(name, level=level))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -10,6 +10,7 @@ from typing import IO
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from testimonies.models import MediaAsset
@@ -17,6 +18,44 @@ from testimonies.storage import content_type
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 256 * 1024
+# What browsers play in <audio> and <video>: served inline under its own type. Editors can set
+# any file and type, so anything else is a download that never renders from this origin.
+PLAYABLE = frozenset(
+    {
+        "audio/aac",
+        "audio/flac",
+        "audio/mp4",
+        "audio/mpeg",
+        "audio/ogg",
+        "audio/opus",
+        "audio/wav",
+        "audio/wave",
+        "audio/webm",
+        "audio/x-flac",
+        "audio/x-m4a",
+        "audio/x-wav",
+        "video/mp4",
+        "video/mpeg",
+        "video/ogg",
+        "video/quicktime",
+        "video/webm",
+        "video/x-matroska",
+    }
+)
+DOWNLOAD = "application/octet-stream"
+
+
+def playable_type(path: Path, stored: str) -> str | None:
+    """The file's type if browsers play it (parameters dropped), else None."""
+    kind = content_type(path, stored).split(";", 1)[0].strip().lower()
+    return kind if kind in PLAYABLE else None
+
+
+def _protect(response: HttpResponseBase, path: Path, playable: bool) -> HttpResponseBase:
+    response["X-Content-Type-Options"] = "nosniff"
+    if not playable:
+        response["Content-Disposition"] = content_disposition_header(True, path.name)
+    return response
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None:
@@ -54,12 +93,13 @@ def serve_media(request: HttpRequest, asset_id: int) -> HttpResponseBase:
     if not path.is_file():
         raise Http404("The media file is missing from storage.")
     size = path.stat().st_size
-    kind = content_type(path, asset.content_type)
+    playable = playable_type(path, asset.content_type)
+    kind = playable or DOWNLOAD
     header = request.headers.get("Range")
     if header is None:
         response = FileResponse(path.open("rb"), content_type=kind)
         response["Accept-Ranges"] = "bytes"
-        return response
+        return _protect(response, path, playable is not None)
     byte_range = parse_range(header, size)
     if byte_range is None:
         refused = HttpResponse(status=416)
@@ -72,4 +112,4 @@ def serve_media(request: HttpRequest, asset_id: int) -> HttpResponseBase:
     partial["Content-Length"] = str(end - start + 1)
     partial["Content-Range"] = f"bytes {start}-{end}/{size}"
     partial["Accept-Ranges"] = "bytes"
-    return partial
+    return _protect(partial, path, playable is not None)

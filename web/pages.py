@@ -1,4 +1,8 @@
-"""Public pages: testimony, person, place; subtitles and transcript downloads. Public only."""
+"""Pages: testimony, person, place; subtitles and transcript downloads.
+
+Public only, except a testimony's page, subtitles and transcripts, which a researcher also
+reads for restricted testimonies (masked as the API masks them; never their media).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ import io
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from evidence.takedowns import gone_since
 from search.client import SearchError
 from search.query import SearchParams, search_segments
+from testimonies.facts import people_facts, person_facts, place_facts, places_facts, with_claims
 from testimonies.models import Event, Person, Place, Segment, Testimony, Transcript
+from testimonies.visibility import PUBLIC_LEVELS, levels_for
 from transcription.engine.writers import write
 from transcription.pipeline import load_result
 
@@ -24,13 +31,22 @@ DOWNLOADS = {
 }
 
 
-def _public_testimony(external_id: str) -> Testimony:
+def _visible_testimony(external_id: str, levels: tuple[str, ...]) -> Testimony:
+    visible_people = Person.objects.at_levels(levels).prefetch_related(with_claims(), "testimonies")
+    visible_places = Place.objects.at_levels(levels).prefetch_related(with_claims(), "testimonies")
     return get_object_or_404(
-        Testimony.objects.public().prefetch_related(
-            "people__names", "places__aliases", "transcripts", "media"
-        ),
+        Testimony.objects.at_levels(levels)
+        .prefetch_related(Prefetch("people", queryset=visible_people), "transcripts", "media")
+        .prefetch_related(Prefetch("places", queryset=visible_places)),
         external_id=external_id,
     )
+
+
+def _private_unless_public(response: HttpResponse, testimony: Testimony) -> HttpResponse:
+    """What only some accounts may read is never kept by a shared cache."""
+    if not testimony.is_public:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _start_time(request: HttpRequest) -> float | None:
@@ -44,7 +60,8 @@ def _start_time(request: HttpRequest) -> float | None:
 
 @require_safe
 def testimony_page(request: HttpRequest, external_id: str) -> HttpResponse:
-    testimony = _public_testimony(external_id)
+    levels = levels_for(request.user)
+    testimony = _visible_testimony(external_id, levels)
     transcript = testimony.current_transcript()
     segments: list[Segment] = list(transcript.segments.all()) if transcript else []
     start = _start_time(request)
@@ -53,10 +70,13 @@ def testimony_page(request: HttpRequest, external_id: str) -> HttpResponse:
         current = next((s for s in segments if s.start <= start < s.end), None) or next(
             (s for s in segments if s.start >= start), None
         )
-    asset = testimony.playable_media()
+    # Media stays public-only: an original may show identity documents unblurred.
+    asset = testimony.playable_media() if testimony.is_public else None
     is_video = bool(asset and (asset.video_codec or (asset.content_type or "").startswith("video")))
     events = Event.objects.filter(testimony=testimony).select_related("person", "place")
-    return render(
+    people = people_facts(testimony.people.all(), levels)
+    places = places_facts(testimony.places.all(), levels)
+    response = render(
         request,
         "testimonies/testimony.html",
         {
@@ -68,14 +88,18 @@ def testimony_page(request: HttpRequest, external_id: str) -> HttpResponse:
             "asset": asset,
             "is_video": is_video,
             "events": events,
+            "people": people,
+            "places": places,
             "downloads": list(DOWNLOADS),
             "gone": gone_since(testimony),
         },
     )
+    return _private_unless_public(response, testimony)
 
 
-def _transcript_or_404(external_id: str) -> Transcript:
-    transcript = _public_testimony(external_id).current_transcript()
+def _transcript_or_404(request: HttpRequest, external_id: str) -> Transcript:
+    testimony = _visible_testimony(external_id, levels_for(request.user))
+    transcript = testimony.current_transcript()
     if transcript is None:
         raise Http404("This testimony has no transcript yet.")
     return transcript
@@ -87,13 +111,10 @@ def subtitles(request: HttpRequest, external_id: str, track: str) -> HttpRespons
     if track not in ("original", "en"):
         raise Http404("No such subtitle track.")
     out = io.StringIO()
-    write(
-        load_result(_transcript_or_404(external_id), redact=True),
-        "vtt",
-        out,
-        translated=track == "en",
-    )
-    return HttpResponse(out.getvalue(), content_type=DOWNLOADS["vtt"])
+    transcript = _transcript_or_404(request, external_id)
+    write(load_result(transcript, redact=True), "vtt", out, translated=track == "en")
+    response = HttpResponse(out.getvalue(), content_type=DOWNLOADS["vtt"])
+    return _private_unless_public(response, transcript.testimony)
 
 
 @require_safe
@@ -102,51 +123,77 @@ def transcript_download(request: HttpRequest, external_id: str, fmt: str) -> Htt
         raise Http404("Unknown transcript format.")
     out = io.StringIO()
     english = request.GET.get("lang") == "en"
-    write(load_result(_transcript_or_404(external_id), redact=True), fmt, out, translated=english)
+    transcript = _transcript_or_404(request, external_id)
+    write(load_result(transcript, redact=True), fmt, out, translated=english)
     response = HttpResponse(out.getvalue(), content_type=DOWNLOADS[fmt])
     suffix = "-en" if english else ""
     response["Content-Disposition"] = f'attachment; filename="{external_id}{suffix}.{fmt}"'
-    return response
+    return _private_unless_public(response, transcript.testimony)
 
 
 @require_safe
 def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person as the public knows them: facts from public testimonies only, each with the
+    testimonies that state it."""
     person = get_object_or_404(
-        Person.objects.public().prefetch_related(
-            "names",
-            Prefetch(
-                "testimonies", queryset=Testimony.objects.public(), to_attr="public_testimonies"
-            ),
-        ),
-        pk=person_id,
+        Person.objects.public().prefetch_related(with_claims(), "testimonies"), pk=person_id
     )
+    facts = person_facts(person, PUBLIC_LEVELS)
+    if facts is None:
+        raise Http404("No such person in the public archive.")
+    testimonies = Testimony.objects.public().filter(people=person).order_by("external_id")
     events = (
         Event.objects.public().filter(person=person).select_related("place", "testimony", "segment")
     )
+    places = {
+        p.id: p
+        for p in places_facts(
+            Place.objects.public()
+            .filter(events__in=events)
+            .prefetch_related(with_claims(), "testimonies"),
+            PUBLIC_LEVELS,
+        )
+    }
     # The moments where the name is said, found the way a relative's search finds them.
     try:
-        moments = search_segments(SearchParams(q=person.primary_name, person=person.pk, limit=50))
+        moments = search_segments(SearchParams(q=facts.primary_name, person=person.pk, limit=50))
     except SearchError:
         moments = None
     return render(
         request,
         "testimonies/person.html",
-        {"person": person, "events": events, "moments": moments},
+        {
+            "person": facts,
+            "testimonies": testimonies,
+            "events": [(e, places.get(e.place_id) if e.place_id else None) for e in events],
+            "moments": moments,
+        },
     )
 
 
 @require_safe
 def place_page(request: HttpRequest, place_id: int) -> HttpResponse:
+    """A place as the public knows it: names from public sources; its parent and the places
+    in it only when they are public too."""
     place = get_object_or_404(
-        Place.objects.public()
-        .select_related("parent")
-        .prefetch_related(
-            "aliases",
-            Prefetch(
-                "testimonies", queryset=Testimony.objects.public(), to_attr="public_testimonies"
-            ),
-            "children",
-        ),
-        pk=place_id,
+        Place.objects.public().prefetch_related(with_claims(), "testimonies"), pk=place_id
     )
-    return render(request, "testimonies/place.html", {"place": place})
+    public_places = Place.objects.public().prefetch_related(with_claims(), "testimonies")
+    parent = None
+    if place.parent_id is not None:
+        parent = next(
+            iter(places_facts(public_places.filter(pk=place.parent_id), PUBLIC_LEVELS)), None
+        )
+    facts = place_facts(place, PUBLIC_LEVELS, parent_visible=parent is not None)
+    if facts is None:
+        raise Http404("No such place in the public archive.")
+    return render(
+        request,
+        "testimonies/place.html",
+        {
+            "place": facts,
+            "parent": parent,
+            "children": places_facts(public_places.filter(parent=place), PUBLIC_LEVELS),
+            "testimonies": Testimony.objects.public().filter(places=place).order_by("external_id"),
+        },
+    )

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from search.client import SearchError
 from search.forms import SearchForm
-from search.list_matching import ListError, match_rows, results_csv, rows_from_csv
+from search.list_matching import (
+    MAX_BYTES,
+    TOO_LARGE,
+    ListError,
+    match_rows,
+    results_csv,
+    rows_from_csv,
+)
 from search.query import SearchResult, search_segments
 from testimonies.languages import LANGUAGES
 from testimonies.models import Person, Place
+from testimonies.visibility import PUBLIC_LEVELS, levels_for
+from web.limits import MAX_UPLOAD_BYTES, declared_length, throttle_wait
 
 
 def _link(request: HttpRequest, **changes: Any) -> str:
@@ -65,10 +77,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     context: dict[str, Any] = {"form": form, "result": None, "error": None}
     status = 200
+    # A researcher's search covers restricted testimonies too (their own indexes).
+    levels = levels_for(request.user)
     if request.GET and form.is_valid():
         params = form.params()
         try:
-            result = search_segments(params)
+            result = search_segments(params, levels=levels)
         except SearchError:
             context["error"] = _("Search is unavailable right now. Please try again in a minute.")
             status = 503
@@ -82,18 +96,43 @@ def search_page(request: HttpRequest) -> HttpResponse:
     elif request.GET:
         status = 400
     template = "search/_results.html" if request.GET.get("partial") else "search/search.html"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if levels != PUBLIC_LEVELS:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
+# CSRF is checked after the size: its check reads the form, and with it the whole upload.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def match_page(request: HttpRequest) -> HttpResponse:
-    """Upload a list (CSV), download the candidates (CSV); errors shown on the form."""
+    """Upload a list (CSV), download the candidates (CSV); errors shown on the form.
+
+    The API's limits: its rates (one allowance with the API), its size, rows and field length.
+    """
+    if request.method == "POST":
+        wait = throttle_wait(request)
+        if wait is not None:
+            seconds = math.ceil(wait)
+            error = _("Too many requests; try again in %(seconds)d seconds.") % {"seconds": seconds}
+            response = render(request, "search/match.html", {"error": error}, status=429)
+            response["Retry-After"] = str(seconds)
+            return response
+        if declared_length(request) > MAX_UPLOAD_BYTES:
+            return render(request, "search/match.html", {"error": TOO_LARGE}, status=413)
+    return _match_form(request)
+
+
+@csrf_protect
+def _match_form(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
             if upload is None:
                 raise ListError(_("Choose a CSV file with a 'name' column."))
+            if upload.size is not None and upload.size > MAX_BYTES:
+                return render(request, "search/match.html", {"error": TOO_LARGE}, status=413)
             results = match_rows(rows_from_csv(upload.read()))
         except ListError as exc:
             error = str(exc)

@@ -9,10 +9,17 @@ from config.env import env_bool, env_int, env_list, env_path, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = env_path("ARCHIVE_VAR_DIR", BASE_DIR / "var")
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-dev-key-only-for-debug" if DEBUG else None)
-if not DEBUG and SECRET_KEY.startswith("insecure-"):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a real secret when DEBUG is off.")
+# Off unless asked for: `make run` and the tests set DJANGO_DEBUG=1, a server never should
+# (known secret and Meilisearch keys, cookies sent without TLS).
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-dev-key-only-for-debug" if DEBUG else "")
+if not DEBUG and (not SECRET_KEY or SECRET_KEY.startswith("insecure-")):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set to a real secret and DJANGO_DEBUG is off. On a server, "
+        "set DJANGO_SECRET_KEY to a long random value (python -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))'); on a development machine, set DJANGO_DEBUG=1 "
+        "(make run does)."
+    )
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -154,11 +161,11 @@ REST_FRAMEWORK = {
     # Anonymous clients are told apart by address. 0: the connection's own address, so a
     # made-up X-Forwarded-For cannot buy a fresh allowance; behind N trusted proxies, N.
     "NUM_PROXIES": env_int("API_TRUSTED_PROXIES", 0, minimum=0),
-    # Every view that reads a JSON body gets the parser that turns deep nesting into a 400.
+    # Bodies over the size limit are a 413 before they are read, deep JSON nesting a 400.
     "DEFAULT_PARSER_CLASSES": [
         "web.api.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "web.api.parsers.BoundedMultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",

@@ -6,7 +6,9 @@ from typing import Any
 
 from names.dates import format_partial
 from redaction import mask
+from testimonies.facts import people_facts, places_facts
 from testimonies.models import Testimony
+from testimonies.visibility import PUBLIC_LEVELS
 
 
 def export_record(testimony: Testimony, *, redact: bool = False) -> dict[str, Any]:
@@ -47,6 +49,22 @@ def export_record(testimony: Testimony, *, redact: bool = False) -> dict[str, An
         }
         for s in segments
     ]
+    if redact:
+        # Public output: each person and place as public sources state them (the import
+        # key may come from a restricted file, so a public key is derived from the id).
+        people = people_facts(testimony.people.all(), PUBLIC_LEVELS)
+        record["people"] = [
+            {
+                "names": [n.name for n in p.names],
+                "status": p.status,
+                "key": f"person-{p.id}",
+                **({"birth_year": p.birth_year} if p.birth_year else {}),
+            }
+            for p in people
+        ]
+        places = places_facts(testimony.places.all(), PUBLIC_LEVELS)
+        record["places"] = [{"names": [a.name for a in p.aliases], "type": p.type} for p in places]
+        return record
     record["people"] = [
         {
             "names": [v.name for v in p.names.all()] or [p.primary_name],

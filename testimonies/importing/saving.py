@@ -12,6 +12,7 @@ from django.db import transaction
 
 from names.dates import parse_partial
 from testimonies.changes import DerivedDataError, changed
+from testimonies.facts import refresh_person, refresh_place
 from testimonies.importing.upserts import upsert_person, upsert_place
 from testimonies.importing.validation import (
     ImportFileError,
@@ -19,7 +20,16 @@ from testimonies.importing.validation import (
     record_lines,
     validate_file,
 )
-from testimonies.models import Event, Segment, Testimony, Transcript, Visibility
+from testimonies.models import (
+    Claim,
+    Event,
+    Person,
+    Place,
+    Segment,
+    Testimony,
+    Transcript,
+    Visibility,
+)
 
 IMPORT_ENGINE = "import"
 
@@ -110,10 +120,20 @@ def save_record(record: dict[str, Any]) -> tuple[Testimony, bool]:
         testimony.status = Testimony.Status.TRANSCRIBED
     testimony.save()
 
-    people = [upsert_person(p) for p in record.get("people", [])]
-    places = [upsert_place(p) for p in record.get("places", [])]
+    # A re-import replaces what this testimony said before; other sources' claims stay.
+    said_before = Claim.objects.filter(testimony=testimony, origin=Claim.Origin.IMPORT)
+    earlier = list(said_before.values_list("person", "place"))
+    earlier_people = {p for p, _ in earlier if p}
+    earlier_places = {p for _, p in earlier if p}
+    said_before.delete()
+    people = [upsert_person(p, testimony) for p in record.get("people", [])]
+    places = [upsert_place(p, testimony) for p in record.get("places", [])]
     testimony.people.set(people)
     testimony.places.set(places)
+    for person in Person.objects.filter(pk__in=earlier_people - {p.pk for p in people}):
+        refresh_person(person)
+    for place in Place.objects.filter(pk__in=earlier_places - {p.pk for p in places}):
+        refresh_place(place)
 
     segments: list[Segment] = []
     testimony.transcripts.filter(engine=IMPORT_ENGINE).delete()

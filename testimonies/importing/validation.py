@@ -12,6 +12,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from names import gazetteer
 from names.dates import parse_partial
 from testimonies.languages import LANGUAGES
 from testimonies.models import Event, Person, Place, Visibility
@@ -118,6 +119,14 @@ def _choice(value: Any, choices: Any, where: str) -> str:
     if value not in allowed:
         _fail(f"{where} is {json.dumps(value)[:40]}; expected one of {', '.join(allowed)}")
     return str(value)
+
+
+def _in_gazetteer(place_id: str) -> bool:
+    try:
+        gazetteer.get(place_id)
+    except KeyError:
+        return False
+    return True
 
 
 def checked_names(obj: dict[str, Any], where: str) -> list[str]:
@@ -262,6 +271,21 @@ def _validate_people_places_events(record: dict[str, Any]) -> None:
         checked_names(place, where)
         if "type" in place:
             _choice(place["type"], Place.Type.choices, f"{where}type")
+        gazetteer_id = place.get("gazetteer_id")
+        if gazetteer_id is not None and (
+            not isinstance(gazetteer_id, str) or not _in_gazetteer(gazetteer_id)
+        ):
+            _fail(
+                f"{where}gazetteer_id {str(gazetteer_id)[:60]!r} is not in the gazetteer: "
+                "leave it out (the place is matched by its names) or use an id from "
+                "names/data/gazetteer.json"
+            )
+        for axis, limit in (("latitude", 90), ("longitude", 180)):
+            value = place.get(axis)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > limit
+            ):
+                _fail(f"{where}{axis} must be a number between -{limit} and {limit}")
     events = record.get("events", [])
     if not isinstance(events, list):
         _fail("events must be a list")

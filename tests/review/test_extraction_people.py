@@ -15,17 +15,18 @@ from django.test import Client
 from review import decisions
 from review.extraction import extract, propose
 from review.people_extraction import find_people
-from testimonies.importing import import_file
+from testimonies.importing import import_file, upsert_person
 from testimonies.models import (
+    Claim,
     Event,
     Mention,
-    NameVariant,
     Person,
     PersonMerge,
     Place,
     Segment,
     Testimony,
     Transcript,
+    Visibility,
 )
 from tests.factories import record, write_jsonl
 
@@ -133,8 +134,10 @@ def _testimony(external_id: str, language: str, *texts: str | tuple[str, str]) -
 
 @pytest.mark.django_db
 def test_proposals_link_a_person_known_in_another_script():
-    known = Person.objects.create(primary_name="Erlan Kabyl")
-    NameVariant.objects.create(person=known, name="Erlan Kabyl", script="latn")
+    # Known to every reader: an editor's public decision names them.
+    known = upsert_person(
+        {"names": ["Erlan Kabyl"]}, visibility=Visibility.PUBLIC, origin=Claim.Origin.EDITOR
+    )
     testimony = _testimony(
         "kk-1",
         "kk",
@@ -157,6 +160,35 @@ def test_proposals_link_a_person_known_in_another_script():
     assert event.value["place"] == "ghulja"
     assert event.value["date"] == "2018-03"
     assert Mention.objects.filter(kind="event", value__kind="disappeared").exists()
+
+
+_SAID = (
+    "Менің інім Ерлан Қабыл 2018 жылы наурызда Құлжада ұсталды.",
+    "My younger brother Erlan Kabyl was detained in Ghulja in March 2018.",
+)
+
+
+@pytest.mark.django_db
+def test_a_public_testimony_never_links_to_someone_known_only_from_hidden_sources():
+    hidden = Testimony.objects.create(
+        external_id="r-1", title="r", language="kk", visibility=Visibility.RESTRICTED
+    )
+    secret = upsert_person({"names": ["Erlan Kabyl", "Zzqsecret Kabyl"]}, hidden)
+    public = _testimony("kk-pub", "kk", _SAID)
+    Testimony.objects.filter(pk=public.pk).update(visibility=Visibility.PUBLIC)
+    restricted = _testimony("kk-res", "kk", _SAID)
+    Testimony.objects.filter(pk=restricted.pk).update(visibility=Visibility.RESTRICTED)
+    propose(public.pk)
+    propose(restricted.pk)
+
+    # The restricted testimony's readers know the person: linked. The public one's do not.
+    assert Mention.objects.get(kind="person", testimony=restricted).person == secret
+    proposal = Mention.objects.get(kind="person", testimony=public)
+    assert proposal.person is None
+    decisions.accept(proposal)
+    proposal.refresh_from_db()
+    assert proposal.person is not None and proposal.person != secret
+    assert not Person.objects.public().filter(pk=secret.pk).exists()
 
 
 @pytest.mark.django_db

@@ -174,8 +174,8 @@ def test_a_failed_indexing_task_rolls_the_import_back(
 
     original = documents.segment_documents
 
-    def broken(testimony: Any) -> list[dict[str, Any]]:
-        return [{**doc, "id": "not a valid id!"} for doc in original(testimony)]
+    def broken(testimony: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        return [{**doc, "id": "not a valid id!"} for doc in original(testimony, **kwargs)]
 
     monkeypatch.setattr("search.sync.segment_documents", broken)
     with pytest.raises(client.SearchTaskFailed) as error:

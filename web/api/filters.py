@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from testimonies.models import Event, Person, Place, Segment, Testimony
+from testimonies.models import Claim, Event, Person, Place, Segment, Testimony
+from testimonies.visibility import levels_for
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -61,17 +64,47 @@ class EventFilter(django_filters.FilterSet):
         fields = ["kind", "review"]
 
 
-class PersonFilter(django_filters.FilterSet):
-    birth_year = year_filter("birth_year")
+class _ClaimedFilterSet(django_filters.FilterSet):
+    """Filters on facts match the claims the account may see (`testimonies.facts`), never
+    a column another source may have written."""
+
+    subject = ""
+
+    def claimed(self, queryset: Any, name: str, value: Any) -> Any:
+        if value in (None, ""):
+            return queryset
+        if isinstance(value, Decimal):
+            value = int(value) if value == value.to_integral_value() else value
+        user = getattr(self.request, "user", None)
+        claims = Claim.objects.at_levels(levels_for(user)).filter(
+            field=name, value=str(value), **{self.subject: OuterRef("pk")}
+        )
+        return queryset.filter(Exists(claims))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ClaimedYearFilter(django_filters.NumberFilter):
+    pass
+
+
+class PersonFilter(_ClaimedFilterSet):
+    subject = "person"
+    status = django_filters.ChoiceFilter(choices=Person.Status.choices, method="claimed")
+    gender = django_filters.ChoiceFilter(choices=Person.Gender.choices, method="claimed")
+    ethnicity = django_filters.CharFilter(method="claimed")
+    birth_year = ClaimedYearFilter(method="claimed")
 
     class Meta:
         model = Person
-        fields = ["status", "gender", "ethnicity"]
+        fields: list[str] = []
 
 
-class PlaceFilter(django_filters.FilterSet):
+class PlaceFilter(_ClaimedFilterSet):
+    subject = "place"
+    type = django_filters.ChoiceFilter(choices=Place.Type.choices, method="claimed")
+    gazetteer_id = django_filters.CharFilter(method="claimed")
     parent: django_filters.NumberFilter = django_filters.NumberFilter(field_name="parent")
 
     class Meta:
         model = Place
-        fields = ["type", "gazetteer_id"]
+        fields: list[str] = []

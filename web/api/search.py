@@ -7,19 +7,26 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from search.client import SearchError
 from search.forms import SearchForm
-from search.list_matching import ListError, match_rows, rows_from_csv, rows_from_dicts
+from search.list_matching import (
+    MAX_BYTES,
+    ListError,
+    match_rows,
+    rows_from_csv,
+    rows_from_dicts,
+)
 from search.query import search_segments
-from web.api.parsers import BoundedJSONParser
+from testimonies.visibility import PUBLIC_LEVELS, levels_for
+from web.api.parsers import BodyTooLarge, BoundedJSONParser, BoundedMultiPartParser
 
 _HIT_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
     "testimony": serializers.CharField(help_text="The testimony's external id."),
@@ -31,6 +38,9 @@ _HIT_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
     "translation": serializers.CharField(help_text="English."),
     "highlight": serializers.CharField(help_text="Escaped HTML, <mark> around matches."),
     "highlight_translation": serializers.CharField(),
+    "visibility": serializers.CharField(
+        help_text="public, or restricted (researchers only: not for publication)."
+    ),
     "url": serializers.CharField(help_text="The testimony page at this moment."),
 }
 _RESULT = inline_serializer(
@@ -71,19 +81,21 @@ def _parameters() -> list[OpenApiParameter]:
 
 
 class SearchAPIView(APIView):
-    """Search public testimony segments; every parameter is validated (400 with reasons)."""
+    """Search testimony segments: public ones, and restricted ones too with a researcher's
+    token (masked as everywhere). Every parameter is validated (400 with reasons)."""
 
     @extend_schema(
         parameters=_parameters(),
         responses={200: _RESULT, 400: _ERRORS, 503: _DETAIL},
-        summary="Moments of public testimonies that name a person, place or words",
+        summary="Moments of testimonies that name a person, place or words",
     )
     def get(self, request: Request) -> Response:
         form = SearchForm(request.query_params)
         if not form.is_valid():
             return Response({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
+        levels = levels_for(request.user)
         try:
-            result = search_segments(form.params())
+            result = search_segments(form.params(), levels=levels)
         except SearchError:
             return Response(
                 {"detail": "Search is unavailable right now; try again shortly."},
@@ -93,7 +105,7 @@ class SearchAPIView(APIView):
         for hit in result.hits:
             page = reverse("testimony", args=[hit.testimony])
             hits.append({**hit.as_dict(), "url": f"{page}?t={hit.start:g}"})
-        return Response(
+        response = Response(
             {
                 "hits": hits,
                 "total": result.total,
@@ -102,6 +114,10 @@ class SearchAPIView(APIView):
                 "facets": result.facets,
             }
         )
+        if levels != PUBLIC_LEVELS:
+            # A token is not a cookie: without this a shared cache could serve it to anyone.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class PeopleMatchAPIView(APIView):
@@ -113,7 +129,7 @@ class PeopleMatchAPIView(APIView):
     testimonies and the moments that name them.
     """
 
-    parser_classes = [BoundedJSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, BoundedMultiPartParser]
 
     @extend_schema(
         request={
@@ -142,6 +158,7 @@ class PeopleMatchAPIView(APIView):
                 {"results": serializers.ListField(child=serializers.DictField())},
             ),
             400: _DETAIL,
+            413: _DETAIL,
             503: _DETAIL,
         },
         summary="Which people of a list appear in the archive, and where",
@@ -150,8 +167,8 @@ class PeopleMatchAPIView(APIView):
         try:
             upload = request.FILES.get("file") if hasattr(request, "FILES") else None
             if upload is not None:
-                if upload.size and upload.size > 20 * 1024 * 1024:
-                    raise ListError("The file is larger than 20 MB; split the list.")
+                if upload.size and upload.size > MAX_BYTES:
+                    raise BodyTooLarge()
                 rows = rows_from_csv(upload.read())
             else:
                 body = request.data

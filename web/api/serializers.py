@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
 from evidence.takedowns import gone_since
 from names.dates import format_partial
 from redaction import mask
+from testimonies.facts import person_facts, place_facts
 from testimonies.models import (
     Event,
     NameVariant,
@@ -41,12 +43,25 @@ class PlaceAliasSerializer(serializers.ModelSerializer[PlaceAlias]):
         fields = ["name", "script", "language", "is_exonym"]
 
 
+class EvidenceSerializer(serializers.Serializer[Any]):
+    field = serializers.CharField(help_text="name, status, birth_year, gender, ethnicity…")
+    value = serializers.CharField()
+    testimonies = serializers.ListField(
+        child=serializers.CharField(), help_text="The testimonies you may see that state it."
+    )
+    decided = serializers.BooleanField(help_text="An editor settled it.")
+
+
 class PersonSerializer(serializers.ModelSerializer[Person]):
+    """A person as the requesting account may know them: every field comes from the claims
+    of sources it may see (`testimonies.facts`), each listed in `evidence`."""
+
     names = NameVariantSerializer(many=True, read_only=True)
     # Declared, not derived: the model's range depends on the database backend, and the
     # schema must be the same on SQLite and PostgreSQL.
     birth_year = serializers.IntegerField(read_only=True, allow_null=True)
-    testimonies = serializers.SerializerMethodField()
+    testimonies = serializers.ListField(child=serializers.CharField(), read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
     page = serializers.SerializerMethodField()
 
     class Meta:
@@ -60,19 +75,31 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
             "gender",
             "ethnicity",
             "testimonies",
+            "evidence",
             "page",
         ]
 
-    def get_testimonies(self, person: Person) -> list[str]:
-        levels = self.context.get("levels", PUBLIC_LEVELS)
-        return [t.external_id for t in person.testimonies.all() if t.visibility in levels]
+    def to_representation(self, instance: Any) -> Any:
+        facts = person_facts(instance, self.context.get("levels", PUBLIC_LEVELS))
+        if facts is None:  # querysets start from visible people; this guards a race
+            raise NotFound("No such person.")
+        return super().to_representation(cast(Any, facts))
 
-    def get_page(self, person: Person) -> str:
+    def get_page(self, person: Any) -> str:
         return reverse("person", args=[person.pk])
 
 
 class PlaceSerializer(serializers.ModelSerializer[Place]):
+    """A place as the requesting account may know it, from claims of sources it may see."""
+
     aliases = PlaceAliasSerializer(many=True, read_only=True)
+    # The serializer's own `parent` attribute is not a field; DRF takes declared fields out.
+    parent = serializers.IntegerField(read_only=True, allow_null=True)  # type: ignore[assignment]
+    gazetteer_id = serializers.CharField(read_only=True, allow_null=True)
+    latitude = serializers.FloatField(read_only=True, allow_null=True)
+    longitude = serializers.FloatField(read_only=True, allow_null=True)
+    testimonies = serializers.ListField(child=serializers.CharField(), read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
     page = serializers.SerializerMethodField()
 
     class Meta:
@@ -86,10 +113,22 @@ class PlaceSerializer(serializers.ModelSerializer[Place]):
             "latitude",
             "longitude",
             "aliases",
+            "testimonies",
+            "evidence",
             "page",
         ]
 
-    def get_page(self, place: Place) -> str:
+    def to_representation(self, instance: Any) -> Any:
+        levels = self.context.get("levels", PUBLIC_LEVELS)
+        parent_visible = instance.parent_id is None or (
+            Place.objects.at_levels(levels).filter(pk=instance.parent_id).exists()
+        )
+        facts = place_facts(instance, levels, parent_visible=parent_visible)
+        if facts is None:
+            raise NotFound("No such place.")
+        return super().to_representation(cast(Any, facts))
+
+    def get_page(self, place: Any) -> str:
         return reverse("place", args=[place.pk])
 
 

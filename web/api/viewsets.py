@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import CursorPagination
 
+from testimonies.facts import with_claims
 from testimonies.models import Event, Person, Place, Segment, Testimony, Transcript
 from testimonies.visibility import levels_for
 from web.api.filters import EventFilter, PersonFilter, PlaceFilter, SegmentFilter, TestimonyFilter
@@ -67,8 +68,12 @@ class TestimonyViewSet(Visible, viewsets.ReadOnlyModelViewSet[Testimony]):
     lookup_field = "external_id"
 
     def get_queryset(self) -> QuerySet[Testimony]:
-        return Testimony.objects.at_levels(self.levels()).prefetch_related(
-            "people", "places", "source_checks"
+        levels = self.levels()
+        return (
+            Testimony.objects.at_levels(levels)
+            .prefetch_related(Prefetch("people", queryset=Person.objects.at_levels(levels)))
+            .prefetch_related(Prefetch("places", queryset=Place.objects.at_levels(levels)))
+            .prefetch_related("source_checks")
         )
 
 
@@ -110,14 +115,17 @@ class SegmentViewSet(Visible, viewsets.ReadOnlyModelViewSet[Segment]):
 
 @documented(PersonSerializer)
 class PersonViewSet(Visible, viewsets.ReadOnlyModelViewSet[Person]):
-    """People named in the testimonies you may see, with every spelling."""
+    """People named in the testimonies you may see: each fact (spelling, status, birth
+    year…) as those testimonies state it, with the testimonies that support it."""
 
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
     pagination_class = ById
 
     def get_queryset(self) -> QuerySet[Person]:
-        return Person.objects.at_levels(self.levels()).prefetch_related("names", "testimonies")
+        return Person.objects.at_levels(self.levels()).prefetch_related(
+            with_claims(), "testimonies"
+        )
 
 
 @documented(PlaceSerializer)
@@ -129,7 +137,7 @@ class PlaceViewSet(Visible, viewsets.ReadOnlyModelViewSet[Place]):
     pagination_class = ById
 
     def get_queryset(self) -> QuerySet[Place]:
-        return Place.objects.at_levels(self.levels()).prefetch_related("aliases")
+        return Place.objects.at_levels(self.levels()).prefetch_related(with_claims(), "testimonies")
 
 
 @documented(EventSerializer)

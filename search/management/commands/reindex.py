@@ -8,6 +8,7 @@ from tqdm import tqdm
 from search.client import SearchError
 from search.sync import reindex
 from testimonies.models import Testimony
+from testimonies.visibility import INDEXED_LEVELS
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        total = Testimony.objects.public().count()
+        total = Testimony.objects.at_levels(INDEXED_LEVELS).count()
         with tqdm(
             total=total, unit="testimony", disable=options["no_progress"], leave=False
         ) as bar:
