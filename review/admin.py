@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from review import decisions
+from testimonies import roles
 from testimonies.admin import PersonAdmin
 from testimonies.models import Event, Mention, Person, PersonMerge
 
@@ -89,6 +90,13 @@ class MentionAdmin(admin.ModelAdmin):
     readonly_fields = ("reviewed_by", "reviewed_at")
     list_select_related = ("testimony", "segment", "person", "place", "reviewed_by")
     actions = ("accept_selected", "reject_selected")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Reviewers accept or reject a proposal as it stands: only editors change what it
+        links to (testimony, person, place, event) or says."""
+        if roles.may_link_records(request.user):
+            return super().get_readonly_fields(request, obj)
+        return [f.name for f in Mention._meta.fields]
 
     def get_urls(self) -> list[Any]:
         own = [

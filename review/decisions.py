@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from names import gazetteer
 from names.dates import PartialDate, Precision, parse_partial
+from testimonies import roles
 from testimonies.changes import changed
 from testimonies.facts import add_claims, name_claim, refresh_person
 from testimonies.importing import upsert_place
@@ -101,8 +102,16 @@ def _segment_mentions(mention: Mention, kind: str) -> list[Mention]:
     return list(others.exclude(review=Event.Review.REJECTED))
 
 
-def _accept_person(mention: Mention) -> Person:
+_NEEDS_EDITOR = (
+    "Accepting this proposal links or creates a {what}: that needs an editor. Leave it for an "
+    "editor, or reject it."
+)
+
+
+def _accept_person(mention: Mention, may_link: bool = True) -> Person:
     testimony = _testimony(mention)
+    if mention.person is None and not may_link:
+        raise ReviewError(_NEEDS_EDITOR.format(what="person"))
     name = str(mention.value.get("name") or mention.surface).strip()
     if not name:
         raise ReviewError("This person proposal has no name: edit its value, then accept.")
@@ -117,9 +126,11 @@ def _accept_person(mention: Mention) -> Person:
     return person
 
 
-def _accept_place(mention: Mention) -> Place:
+def _accept_place(mention: Mention, may_link: bool = True) -> Place:
     gazetteer_id = mention.value.get("gazetteer_id")
     place = mention.place
+    if place is None and not may_link:
+        raise ReviewError(_NEEDS_EDITOR.format(what="place"))
     if place is None:
         if not gazetteer_id:
             raise ReviewError("This place has no gazetteer id: choose the place, then accept.")
@@ -146,7 +157,7 @@ def _date(value: dict[str, Any]) -> PartialDate | None:
         raise ReviewError(f"{exc}: edit the proposal's date, then accept.") from None
 
 
-def _accept_event(mention: Mention, user: User) -> Event:
+def _accept_event(mention: Mention, user: User, may_link: bool = True) -> Event:
     kind = str(mention.value.get("kind", ""))
     if kind not in Event.Kind.values:
         raise ReviewError(f"Unknown event kind {kind!r}: edit the value, then accept.")
@@ -163,13 +174,13 @@ def _accept_event(mention: Mention, user: User) -> Event:
                 "No person is named in this segment: set the person field of this proposal "
                 "(or accept a person mention in the segment), then accept."
             )
-        person = _accept_person(chosen)
+        person = _accept_person(chosen, may_link)
         chosen.save(update_fields=["person", *_verdict(chosen, Event.Review.ACCEPTED, user)])
     place = mention.place
     if place is None:
         places = _segment_mentions(mention, Mention.Kind.PLACE)
         if places:
-            place = _accept_place(places[0])
+            place = _accept_place(places[0], may_link)
             verdict = _verdict(places[0], Event.Review.ACCEPTED, user)
             places[0].save(update_fields=["place", *verdict])
     when = _date(mention.value)
@@ -211,12 +222,13 @@ def accept(mention: Mention, *, user: User = None) -> Mention:
     )
     if mention.review == Event.Review.ACCEPTED:
         return mention
+    may_link = roles.may_link_records(user)
     if mention.kind == Mention.Kind.PERSON:
-        _accept_person(mention)
+        _accept_person(mention, may_link)
     elif mention.kind == Mention.Kind.PLACE:
-        _accept_place(mention)
+        _accept_place(mention, may_link)
     elif mention.kind == Mention.Kind.EVENT:
-        _accept_event(mention, user)
+        _accept_event(mention, user, may_link)
     _verdict(mention, Event.Review.ACCEPTED, user)
     mention.save()
     changed([_testimony(mention).pk])

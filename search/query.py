@@ -203,33 +203,36 @@ def search_segments(params: SearchParams, *, levels: Sequence[str] = PUBLIC_LEVE
     ones for everyone, restricted ones too for researchers (`levels_for(user)`).
 
     The indexes may lag behind the database (a worker stopped, the server unreachable as a
-    testimony was unpublished), so each hit is checked against the database: a document is
-    shown only while its testimony is at the level of the index it came from. The testimonies
-    the page's hits and the per-testimony facet name (up to the index's maxValuesPerFacet,
-    the most frequent first) are checked; if any is stale the search runs again without it,
-    so the total and the facets do not count it either. A stale testimony with fewer matches
-    than the 200 most frequent ones, on a query matching more than 200 testimonies, is still
-    counted in the total and the facets until the indexes catch up (its hits are never shown).
+    testimony was unpublished), so every hit is checked against the database: a document is
+    shown only while its testimony is at the level of the index it came from. When a hit on
+    the page is stale, the search runs again without its testimony and, to find the others,
+    with a facet of testimonies (the 200 most frequent, maxValuesPerFacet), until none is
+    stale (ROUNDS at most). So the total and the facets are honest whenever all the results
+    fit on the page or a stale one shows on it. Not otherwise: a stale testimony that matches
+    only beyond this page, on a query that finds no stale hit on the page, is still counted
+    in the total and the facets (never shown) until the indexes catch up; looking for it on
+    every search would cost a facet over every testimony, too slow at archive scale.
     """
     searched = [level for level in INDEXED_LEVELS if level in levels]
     if not searched:
         return SearchResult(hits=[], total=0, limit=params.limit, offset=params.offset)
     uids = {client.index_uid("segments", level=level): level for level in searched}
     excluded: dict[str, set[str]] = {level: set() for level in searched}
+    requested = FACETS
     for _ in range(ROUNDS):
         response = client.multi_search(
             _queries(params, searched, excluded),
             federation={
                 "limit": params.limit,
                 "offset": params.offset,
-                "facetsByIndex": {uid: [*FACETS, "testimony"] for uid in uids},
+                "facetsByIndex": dict.fromkeys(uids, requested),
             },
         )
         named: dict[str, set[str]] = {level: set() for level in searched}
         for raw in response["hits"]:
             named[_level_of_hit(raw, uids)].add(str(raw["testimony"]))
-        for uid, facets in response.get("facetsByIndex", {}).items():
-            named[uids[uid]].update((facets.get("distribution") or {}).get("testimony", {}))
+        for uid, by_index in response.get("facetsByIndex", {}).items():
+            named[uids[uid]].update((by_index.get("distribution") or {}).get("testimony", {}))
         current = dict(
             Testimony.objects.at_levels(searched)
             .filter(external_id__in=set().union(*named.values()))
@@ -240,6 +243,7 @@ def search_segments(params: SearchParams, *, levels: Sequence[str] = PUBLIC_LEVE
             break
         for level in searched:
             excluded[level] |= stale[level]
+        requested = [*FACETS, "testimony"]
     folded_keys = set(folding.fold_query(params.q).split())
     hits = []
     for raw in response["hits"]:

@@ -134,11 +134,8 @@ class SegmentAdmin(ReindexOnSave):
 
 
 def _edited(segment: Segment, form: Any) -> None:
-    """A person changed the words: flag it, and move editor marks with their words."""
+    """A person changed the words (saving moves editor marks with them)."""
     segment.edited = True
-    segment.follow_edit(
-        old_text=form.initial.get("text", ""), old_translation=form.initial.get("translation", "")
-    )
 
 
 class ClaimForm(forms.ModelForm):

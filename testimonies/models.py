@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
@@ -414,6 +415,36 @@ class Segment(models.Model):
     def __str__(self) -> str:
         return f"[{self.start:.1f}–{self.end:.1f}] {self.text[:60]}"
 
+    # The words and marks as loaded, so `save()` can tell what an edit changed.
+    _stored: tuple[Any, Any, Any] | None = None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every edit of the words, whatever makes it (admin, editor page, API, shell), moves
+        the editor marks with them (`follow_edit`). Marks changed in the same save are taken
+        as written for the new words. `QuerySet.update` bypasses this: masking then hides
+        any field whose marks no longer fit."""
+        stored = getattr(self, "_stored", None)
+        if stored is not None and None not in stored[:2]:
+            text, translation, redactions = stored
+            words_changed = (text, translation) != (self.text, self.translation)
+            if words_changed and self.redactions and self.redactions == redactions:
+                self.follow_edit(old_text=text, old_translation=translation)
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "redactions", "flags"}
+        super().save(*args, **kwargs)
+        self._stored = self._words()
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Segment:
+        segment = super().from_db(db, field_names, values, **kwargs)
+        segment._stored = segment._words()
+        return segment
+
+    def _words(self) -> tuple[Any, Any, Any]:
+        fields = self.__dict__
+        marks = copy.deepcopy(fields.get("redactions"))
+        return fields.get("text"), fields.get("translation"), marks
+
     def marks(self, field: str) -> list[tuple[int, int]]:
         return [
             (int(m["start"]), int(m["end"]))
@@ -433,8 +464,9 @@ class Segment(models.Model):
     def follow_edit(self, *, old_text: str, old_translation: str) -> None:
         """Move editor marks with their words after a person edited the text or translation.
 
-        A mark whose words cannot be found again masks its whole field: better hidden than
-        leaked. Call before saving; ``redactions`` is updated in place.
+        Each mark is re-anchored by its words. A mark whose words cannot be found again
+        masks its whole field (better hidden than leaked) and flags the segment for review.
+        ``save()`` calls this; ``redactions`` and ``flags`` are updated in place.
         """
         kept: list[dict[str, Any]] = []
         for field, old in (("text", old_text), ("translation", old_translation)):
@@ -449,9 +481,15 @@ class Segment(models.Model):
                 moved = []
             if not moved or any(r.new is None for r in moved):
                 kept.append({"field": field, "start": 0, "end": len(new)})
+                if LOST_MARK not in self.flags:
+                    self.flags = [*self.flags, LOST_MARK]
                 continue
             kept += [{"field": field, "start": r.new[0], "end": r.new[1]} for r in moved if r.new]
         self.redactions = kept
+
+
+# A segment flag: an editor mark lost its words in an edit, so the whole field is masked.
+LOST_MARK = "redaction_lost"
 
 
 def _masked(text: str, marks: list[tuple[int, int]]) -> str:

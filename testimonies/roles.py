@@ -4,7 +4,7 @@
 | ---------- | -------------------------- | ------------------------------------------------ |
 | admin      | everything                 | everything in the admin, staff pages             |
 | editor     | everything (is_staff)      | add and change records, staff pages              |
-| reviewer   | what staff sees            | accept or reject machine proposals               |
+| reviewer   | what staff sees            | accept or reject proposals as they stand         |
 | researcher | public and restricted      | API token with higher rate limits                |
 | (anyone)   | public                     | search, pages, API within the anonymous throttle |
 
@@ -49,6 +49,15 @@ def may_use_staff_pages(user: Any) -> bool:
         and bool(user.is_active)
         and (bool(user.is_staff) or has_role(user, *EDITING))
     )
+
+
+def may_link_records(user: Any) -> bool:
+    """Linking a proposal to a person or place, or creating one, is an editor's decision;
+    reviewers accept or reject proposals as they stand. ``None`` is the system itself (a
+    management command, a task)."""
+    if user is None:
+        return True
+    return _signed_in(user) and (bool(user.is_superuser) or has_role(user, *EDITING))
 
 
 def grant(user: Any, role: str) -> None:

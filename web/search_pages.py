@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,6 +25,7 @@ from search.list_matching import (
     rows_from_csv,
 )
 from search.query import SearchResult, search_segments
+from testimonies.facts import places_facts, with_claims
 from testimonies.languages import LANGUAGES
 from testimonies.models import Person, Place
 from testimonies.visibility import PUBLIC_LEVELS, levels_for
@@ -45,15 +47,18 @@ def _link(request: HttpRequest, **changes: Any) -> str:
 def _facets(request: HttpRequest, result: SearchResult) -> list[dict[str, Any]]:
     """Facet groups as (label, count, link) rows; links add one filter to the query."""
     raw = result.facets
+    # Place names as this visitor may know them (public claims for the public).
+    levels = levels_for(request.user)
+    named = Place.objects.at_levels(levels).filter(pk__in=[int(k) for k in raw.get("places", {})])
     places = {
-        str(p.pk): p.name
-        for p in Place.objects.filter(pk__in=[int(k) for k in raw.get("places", {})])
+        str(p.id): p.name
+        for p in places_facts(named.prefetch_related(with_claims(), "testimonies"), levels)
     }
     statuses = dict(Person.Status.choices)
-    groups = [
+    groups: list[tuple[str, str, Callable[[str], str | None], str | None]] = [
         ("language", _("Language"), lambda k: LANGUAGES.get(k, k), "language"),
         ("year", _("Year"), lambda k: k, None),
-        ("places", _("Place"), lambda k: places.get(k, k), "place"),
+        ("places", _("Place"), places.get, "place"),
         ("person_status", _("Status of the person"), lambda k: statuses.get(k, k), "status"),
     ]
     out = []
@@ -66,7 +71,10 @@ def _facets(request: HttpRequest, result: SearchResult) -> list[dict[str, Any]]:
                 if param
                 else _link(request, year_from=key, year_to=key)
             )
-            rows.append({"label": label(key), "count": count, "link": link})
+            shown = label(key)
+            if shown is None:  # a place this visitor may not know of
+                continue
+            rows.append({"label": shown, "count": count, "link": link})
         if rows:
             out.append({"title": title, "rows": rows})
     return out

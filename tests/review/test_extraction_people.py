@@ -378,6 +378,18 @@ def test_reviewers_review_proposals_and_see_merges_but_cannot_merge():
     testimony = _testimony("en-2", "en", "My brother Erlan Kabyl was detained in 2018.")
     propose(testimony.pk)
     mention = Mention.objects.get(kind="person")
+    assert mention.person is None  # nobody known by that name: accepting creates a person
+    people = Person.objects.count()
+    client.post(f"/admin/testimonies/mention/{mention.pk}/review/accept/")
+    mention.refresh_from_db()
+    assert mention.review == "proposed" and Person.objects.count() == people  # editors' job
+    form = client.get(f"/admin/testimonies/mention/{mention.pk}/change/").content.decode()
+    assert 'name="person"' not in form and 'name="value"' not in form  # as it stands only
+    # Once an editor linked it, the reviewer's accept goes through.
+    mention.person = upsert_person(
+        {"names": ["Erlan Kabyl"]}, visibility=Visibility.DRAFT, origin=Claim.Origin.EDITOR
+    )
+    mention.save()
     client.post(f"/admin/testimonies/mention/{mention.pk}/review/accept/")
     mention.refresh_from_db()
     assert mention.review == "accepted"

@@ -70,3 +70,32 @@ def test_a_mark_beyond_a_shortened_text_hides_the_text_instead_of_failing(marked
     testimony = with_related(Testimony.objects.filter(pk=segment.transcript.testimony_id)).get()
     documents = segment_documents(testimony)
     assert documents and all(NAME not in doc["text"] for doc in documents)
+
+
+def test_any_save_moves_the_marks_not_only_the_admin(marked: Segment):
+    segment = Segment.objects.get(pk=marked.pk)
+    segment.text = "Иә, иә. " + TEXT  # an editor page, the shell, a script
+    segment.save(update_fields=["text"])
+    stored = Segment.objects.get(pk=marked.pk)
+    assert NAME not in stored.public_text
+    assert stored.public_text.startswith("Иә, иә. Менің ағам")
+    assert "redaction_lost" not in stored.flags
+
+
+def test_a_mark_that_lost_its_words_flags_the_segment_for_review(marked: Segment):
+    segment = Segment.objects.get(pk=marked.pk)
+    segment.text = "Менің ағам 2018 жылы ұсталды."
+    segment.save()
+    stored = Segment.objects.get(pk=marked.pk)
+    assert "redaction_lost" in stored.flags
+    assert "ағам" not in stored.public_text
+
+
+def test_marks_rewritten_with_the_words_are_taken_as_written(marked: Segment):
+    segment = Segment.objects.get(pk=marked.pk)
+    segment.text = "Ерлан Қабыл."
+    segment.redactions = [{"field": "text", "start": 0, "end": len(NAME)}]
+    segment.save()
+    stored = Segment.objects.get(pk=marked.pk)
+    assert stored.redactions == [{"field": "text", "start": 0, "end": len(NAME)}]
+    assert stored.public_text.endswith(".") and NAME not in stored.public_text
