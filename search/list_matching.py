@@ -179,8 +179,11 @@ def match_rows(
         proposals = []
         for match in found:
             person = people.get(match.candidate_id)
-            if person is None:  # changed since the match index was built
-                continue
+            if person is None or match.matched_name not in {
+                person.primary_name,
+                *(n.name for n in person.names),
+            }:
+                continue  # changed since the match index was built
             proposal = Proposal(
                 person=person.id,
                 primary_name=person.primary_name,

@@ -15,6 +15,7 @@ from config.celery import app as celery_app
 from search import client
 from search.list_matching import match_rows, rows_from_dicts
 from search.query import SearchParams, search_segments
+from testimonies.changes import changed
 from testimonies.importing import import_file
 from testimonies.models import Person, Testimony
 from tests.factories import record, write_jsonl
@@ -195,3 +196,16 @@ def test_a_deleted_testimony_left_in_an_unreachable_index_is_never_served(
     assert _indexed(archive) == 1
     result = search_segments(SearchParams(q="Erlan Kabyl"))
     assert [h.testimony for h in result.hits] == ["staying"] and result.total == 1
+
+
+def test_a_testimony_made_public_leaves_the_restricted_indexes_at_once(
+    meili: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+):
+    import_file(write_jsonl(tmp_path / "a.jsonl", [record("r-1", visibility="restricted")]))
+    restricted = client.index_uid("segments", level="restricted")
+    assert client.document_count(restricted) == 2
+    testimony = Testimony.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        Testimony.objects.filter(pk=testimony.pk).update(visibility="public")
+        changed([testimony.pk])
+    assert client.document_count(restricted) == 0

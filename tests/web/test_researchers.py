@@ -129,3 +129,13 @@ def test_an_account_without_the_role_sees_what_anonymous_sees(archive: None):
     browser = _signed_in(plain)
     assert browser.get("/t/res-1/").status_code == 404
     assert browser.get("/api/v1/search", {"q": RESTRICTED_WORD}).json()["total"] == 0
+
+
+def test_a_researcher_searches_an_archive_with_no_restricted_testimony_yet(
+    meili: Any, researcher: User, tmp_path: Path
+):
+    # A fresh restricted index has never held a document; searching it must still work.
+    import_file(write_jsonl(tmp_path / "a.jsonl", [record("pub-1")]))
+    body = _with_token(researcher).get("/api/v1/search", {"q": "Kabyl"}).json()
+    assert [h["testimony"] for h in body["hits"]] == ["pub-1"]
+    assert body["hits"][0]["visibility"] == "public"
