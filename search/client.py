@@ -158,11 +158,15 @@ def _errors() -> Iterator[None]:
         raise _translate(exc) from exc
 
 
-def check() -> str:
-    """Fail with a clear message unless the server is up and accepts our key; return version."""
+def check(*, timeout: float | None = None) -> str:
+    """Fail with a clear message unless the server is up and accepts our key; return version.
+    Each request waits up to `timeout` seconds (whole, at least 1), by default
+    MEILI_REQUEST_TIMEOUT."""
+    seconds = settings.MEILI_REQUEST_TIMEOUT if timeout is None else timeout
+    client = _client(settings.MEILI_URL, settings.MEILI_MASTER_KEY, seconds)
     with _errors():
-        get_client().health()
-        return str(get_client().get_version()["pkgVersion"])
+        client.health()
+        return str(client.get_version()["pkgVersion"])
 
 
 def wait(task: Any, *, what: str = "", timeout: float | None = None) -> None:
@@ -267,6 +271,17 @@ def multi_search(
 def document_count(uid: str) -> int:
     with _errors():
         return int(get_client().index(uid).get_stats().number_of_documents)
+
+
+def all_documents(uid: str, *, page: int = 1000) -> list[dict[str, Any]]:
+    """Every document of an index, as stored (to compare an index with the database)."""
+    documents: list[dict[str, Any]] = []
+    with _errors():
+        while True:
+            batch = get_client().index(uid).get_documents({"limit": page, "offset": len(documents)})
+            documents.extend(dict(doc) for doc in batch.results)
+            if len(batch.results) < page:
+                return documents
 
 
 def index_uids() -> list[str]:

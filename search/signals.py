@@ -1,11 +1,13 @@
-"""How search hears that testimonies changed: the one re-indexing path (testimonies.changes)."""
+"""How search hears that testimonies changed (testimonies.changes), and drains the outbox
+when a worker starts."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 
 from search import sync, tasks
 from search.client import SearchError
@@ -16,20 +18,41 @@ log = logging.getLogger(__name__)
 def on_testimonies_changed(
     sender: Any, *, testimony_ids: list[int], now: bool = False, **kwargs: Any
 ) -> None:
-    """Now: index before returning (an import rolls back if this raises). Otherwise, once the
-    transaction commits: testimonies that left a level leave its indexes at once, and a job
-    per testimony brings the rest up to date (a stopped worker delays only additions)."""
+    """The change is already in the outbox. Now: index before returning (an import rolls back
+    if this raises). Otherwise, once the transaction commits: testimonies that left a level
+    leave its indexes at once, and a job drains the outbox (a stopped worker or broker only
+    delays the rest: the periodic drain and every starting worker take it)."""
     if now:
-        sync.sync_now(testimony_ids)
+        sync.drain_now(testimony_ids)
     else:
         transaction.on_commit(lambda: _withdraw(testimony_ids), robust=True)
-        tasks.schedule_sync(*testimony_ids)
+        tasks.schedule_drain()
 
 
 def _withdraw(testimony_ids: list[int]) -> None:
     """The change is committed whatever search says; public results are checked against the
-    database until the indexes catch up (`manage.py reindex`, or the queued jobs)."""
+    database until the indexes catch up (the outbox is drained)."""
     try:
         sync.withdraw(testimony_ids)
     except SearchError as exc:
         log.warning("Testimonies %s are saved, not yet out of search: %s", testimony_ids, exc)
+
+
+def drain_when_a_worker_starts(sender: Any = None, **kwargs: Any) -> None:
+    """What waited while no worker or broker ran is indexed as soon as one starts; in a
+    thread, so the worker takes jobs meanwhile."""
+    threading.Thread(target=_drain_backlog, name="index-outbox", daemon=True).start()
+
+
+def _drain_backlog() -> None:
+    close_old_connections()
+    try:
+        drained = sync.drain_outbox()
+        if drained.synced:
+            log.info("Index outbox at worker start: %d testimonies indexed", drained.synced)
+        if drained.error:
+            log.warning("Index changes still wait in the outbox: %s", drained.error)
+    except Exception:
+        log.exception("Draining the index outbox at worker start failed; the next drain retries")
+    finally:
+        connection.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
@@ -36,6 +38,7 @@ from testimonies.visibility import (
 __all__ = [
     "Claim",
     "Event",
+    "IndexChange",
     "MediaAsset",
     "Mention",
     "NameVariant",
@@ -754,3 +757,28 @@ class SourceCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.testimony.external_id} {self.state} {self.checked_at:%Y-%m-%d}"
+
+
+class IndexChange(models.Model):
+    """A testimony whose derived data (the search indexes) has yet to catch up: the outbox.
+
+    `testimonies.changes.changed` writes one row per testimony in the transaction that
+    changed it; whoever keeps the indexes deletes the row once they agree with the database.
+    A plain id, not a foreign key: a deleted testimony must leave the indexes too.
+    """
+
+    testimony_id = models.BigIntegerField(unique=True)
+    version = models.UUIDField(
+        default=uuid.uuid4,
+        help_text="New with every change: a drain deletes the row only if none came meanwhile.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, help_text="Waiting since.")
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["next_attempt_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"testimony {self.testimony_id} (attempts: {self.attempts})"

@@ -3,7 +3,7 @@
 | role       | sees                       | may                                              |
 | ---------- | -------------------------- | ------------------------------------------------ |
 | admin      | everything                 | everything in the admin, staff pages             |
-| editor     | everything (is_staff)      | add and change records, staff pages              |
+| editor     | everything (is_staff)      | add and change records, staff pages, retry jobs  |
 | reviewer   | what staff sees            | accept or reject proposals as they stand         |
 | researcher | public and restricted      | API token with higher rate limits                |
 | (anyone)   | public                     | search, pages, API within the anonymous throttle |
@@ -49,6 +49,12 @@ def may_use_staff_pages(user: Any) -> bool:
         and bool(user.is_active)
         and (bool(user.is_staff) or has_role(user, *EDITING))
     )
+
+
+def may_retry_jobs(user: Any) -> bool:
+    """Sending failed transcriptions back to the workers spends GPU time: staff pages and an
+    editing role (or a superuser); a reviewer with a staff account may only look."""
+    return may_use_staff_pages(user) and (bool(user.is_superuser) or has_role(user, *EDITING))
 
 
 def may_link_records(user: Any) -> bool:

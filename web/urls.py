@@ -1,4 +1,5 @@
-"""The site's routes: pages, login, staff pages, media, subtitles, the API and its schema."""
+"""The site's routes: pages, login, staff pages, media, subtitles, the API and its schema,
+health checks."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -6,7 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from evidence import staff
-from web import pages, search_pages
+from transcription import staff as transcription_staff
+from web import health, pages, search_pages
 from web.api import exports, viewsets
 from web.api.search import PeopleMatchAPIView, SearchAPIView
 from web.media import serve_media
@@ -21,6 +23,8 @@ router.register("events", viewsets.EventViewSet, basename="event")
 
 urlpatterns = [
     path("", search_pages.search_page, name="search"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("t/<str:external_id>/", pages.testimony_page, name="testimony"),
     path("t/<str:external_id>/subtitles/<str:track>.vtt", pages.subtitles, name="subtitles"),
     path(
@@ -43,6 +47,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="search"), name="logout"),
     path("staff/takedowns/", staff.takedowns, name="staff-takedowns"),
     path("staff/takedowns.csv", staff.takedowns_csv, name="staff-takedowns-csv"),
+    path("staff/queue/", transcription_staff.queue, name="staff-queue"),
+    path("staff/queue/retry", transcription_staff.retry, name="staff-queue-retry"),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
     path("api/v1/people/match", PeopleMatchAPIView.as_view(), name="api-people-match"),
     re_path(r"^api/v1/export\.(?P<fmt>jsonl|csv)$", exports.export, name="api-export"),

@@ -5,3 +5,4 @@ from .celery import *
 from .database import *
 from .meilisearch import *
 from .transcription import *
+from .web import *

@@ -1,10 +1,12 @@
 """Core Django settings: apps, middleware, security, static and media files."""
 
+import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_path, env_str
+from config.logs import root_level
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = env_path("ARCHIVE_VAR_DIR", BASE_DIR / "var")
@@ -140,6 +142,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not DEBUG)
+# Load balancers probe over plain HTTP, from inside (web/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if env_bool("DJANGO_BEHIND_TLS_PROXY", not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -189,5 +193,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Servers and workers log at LOG_LEVEL; a management command warnings only, unless -v 2.
+    "root": {"handlers": ["console"], "level": root_level(sys.argv, env_str("LOG_LEVEL", "INFO"))},
+    # django-axes announces its version in every process that starts Django.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }

@@ -41,11 +41,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {}
 )
 
-# The takedown monitor: every platform copy is re-checked this often (hours).
+# Changes waiting in the index outbox (testimonies.IndexChange) are drained this often
+# (seconds), besides right after each change and whenever a worker starts.
+INDEX_OUTBOX_SECONDS = env_int("INDEX_OUTBOX_SECONDS", 10, minimum=1)
+
 CELERY_BEAT_SCHEDULE = {
+    # The takedown monitor: every platform copy is re-checked this often (hours).
     "check-sources": {
         "task": "testimonies.tasks.check_sources",
         "schedule": env_int("TAKEDOWN_CHECK_HOURS", 24, minimum=1) * 3600,
-    }
+    },
+    "drain-index-outbox": {
+        "task": "search.tasks.drain_index",
+        "schedule": INDEX_OUTBOX_SECONDS,
+        # A tick nobody took in time is dropped, not piled up behind a stopped worker.
+        "options": {"expires": INDEX_OUTBOX_SECONDS},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -356,7 +356,7 @@ def test_a_new_transcript_queues_extraction(
         duration=5.0,
         segments=[ResultSegment(start=0, end=5, text="My sister Aigul Serikova disappeared.")],
     )
-    monkeypatch.setattr("search.tasks.sync_testimony.delay", lambda *a: None)
+    monkeypatch.setattr("search.tasks.drain_index.apply_async", lambda *a, **k: None)
     with django_capture_on_commit_callbacks(execute=True):
         pipeline.store_result(testimony, result)
     person = Mention.objects.get(kind="person")

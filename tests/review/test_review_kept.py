@@ -49,7 +49,7 @@ def transcribe(monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbac
     from config.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
-    monkeypatch.setattr("search.tasks.sync_testimony.delay", lambda *a: None)
+    monkeypatch.setattr("search.tasks.drain_index.apply_async", lambda *a, **k: None)
 
     def store(testimony: Testimony, result: TranscriptionResult) -> Transcript:
         with django_capture_on_commit_callbacks(execute=True):

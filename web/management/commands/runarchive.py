@@ -4,6 +4,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -21,12 +23,20 @@ from testimonies.models import Testimony
 class Command(BaseCommand):
     help = (
         "Start Meilisearch (unless one already answers at MEILI_URL), migrate, load the demo "
-        "data into an empty database, index it, then run a Celery worker and the web server."
+        "data into an empty database, index it, then run a Celery worker and the web server "
+        "(gunicorn, sized by the WEB_* settings)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--addr", default=None, help="host:port to serve on (default: WEB_BIND)."
+        )
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo data.")
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help="Serve with Django's development server (one process) instead of gunicorn.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Children run in sessions of their own, so Ctrl-C reaches only this process, which
@@ -63,15 +73,23 @@ class Command(BaseCommand):
             worker += ["-Q", "default,transcribe", "--concurrency", "1", "--loglevel", "INFO"]
             # One machine: the periodic takedown checks run inside this worker.
             worker += ["--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
-            web = [python, "manage.py", "runserver", options["addr"], "--noreload"]
+            addr = options["addr"] or settings.WEB_BIND
+            if options["dev"]:
+                web = [python, "manage.py", "runserver", addr, "--noreload"]
+            else:
+                web = [python, "-m", "gunicorn", "-c", "config/gunicorn.py", "--bind", addr]
+                web.append("config.wsgi:application")
             for command in (worker, web):
                 children.append(
                     subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)
                 )
-            time.sleep(1.5)
-            self.stdout.write(
-                self.style.SUCCESS(f"\nThe archive runs at http://{options['addr']}/")
-            )
+            if not _answers(addr, children):
+                raise CommandError(
+                    f"The web server did not answer on {addr}, or a process of the archive "
+                    "stopped; stopping the rest."
+                )
+            where = addr if addr.startswith("unix:") else f"http://{addr}/"
+            self.stdout.write(self.style.SUCCESS(f"\nThe archive runs at {where}"))
             self.stdout.write("Press Ctrl-C to stop everything.\n")
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
@@ -95,3 +113,22 @@ class Command(BaseCommand):
 
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
+
+
+def _answers(addr: str, children: list[subprocess.Popen[bytes]], *, wait: float = 60) -> bool:
+    """Whether the web server answers /healthz before `wait` seconds pass or a child stops."""
+    if addr.startswith("unix:"):
+        time.sleep(1.5)  # nothing to ask over a socket file without a client for it
+        return all(child.poll() is None for child in children)
+    host, _, port = addr.rpartition(":")
+    host = "127.0.0.1" if host in {"", "0.0.0.0", "[::]"} else host  # noqa: S104
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and all(child.poll() is None for child in children):
+        try:
+            with urllib.request.urlopen(f"http://{host}:{port}/healthz", timeout=1):
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answers, if not to this host name (DJANGO_ALLOWED_HOSTS)
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    return False

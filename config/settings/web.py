@@ -1,0 +1,22 @@
+"""The application server (gunicorn, config/gunicorn.py): address, processes, threads, timeouts."""
+
+import os
+
+from config.env import env_int, env_str
+
+
+def _cores() -> int:
+    # The cores this process may run on (a container's or taskset's share), not the host's.
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+# host:port, or unix:/path/to.sock behind a proxy on the same machine.
+WEB_BIND = env_str("WEB_BIND", "127.0.0.1:8000")
+# One process per core (at least 2, so a killed or busy process never stops the site), each
+# with a few threads: a request mostly waits on Meilisearch or the database.
+WEB_WORKERS = env_int("WEB_WORKERS", max(2, _cores()), minimum=1)
+WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
+# A process that answers nothing for this long is killed and replaced.
+WEB_TIMEOUT = env_int("WEB_TIMEOUT", 30, minimum=1)
+# On stop or reload, requests in flight get this long to finish.
+WEB_GRACEFUL_TIMEOUT = env_int("WEB_GRACEFUL_TIMEOUT", 10, minimum=1)
