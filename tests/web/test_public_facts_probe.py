@@ -132,6 +132,7 @@ _IDS = [
     (re.compile(r'"(id|person|place|parent|segment|transcript|testimony_pk)": \d+'), r'"\1": #'),
     (re.compile(r'"(people|places)": \[[\d, ]*\]'), r'"\1": [#]'),
     (re.compile(r"\?person=\d+|\?place=\d+"), "?#"),
+    (re.compile(r'"\d+": (\d+)'), r'"#": \1'),  # facet counts by place id
     # When a row was written: a fresh archive writes its rows now.
     (re.compile(r'"created_at": "[^"]*"'), '"created_at": "#"'),
 ]
@@ -220,7 +221,14 @@ def _without_ids(outputs: dict[str, str]) -> dict[str, str]:
 
 def _differences(before: dict[str, str], after: dict[str, str]) -> list[str]:
     names = sorted(set(before) | set(after))
-    return [n for n in names if before.get(n) != after.get(n)]
+    differing = [n for n in names if before.get(n) != after.get(n)]
+    for name in differing[:3]:  # what differs, for whoever reads a failure
+        old, new = before.get(name, ""), after.get(name, "")
+        at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
+        print(
+            f"{name}:\n  before …{old[max(0, at - 150) : at + 150]}\n  after  …{new[max(0, at - 150) : at + 150]}"
+        )
+    return differing
 
 
 def test_hidden_records_change_no_public_output(client: Client, tmp_path: Path) -> None:
@@ -252,6 +260,7 @@ def test_hidden_records_change_no_public_output(client: Client, tmp_path: Path) 
 
     after = snapshot(client, PUBLIC)
     assert _differences(before, after) == []
+    print(f"public facts probe: {len(after)} public outputs identical")
     for secret in SECRETS:
         assert not [name for name, text in after.items() if secret in text]
     # The hidden facts are there for editors: the probe could have found them.
@@ -259,6 +268,7 @@ def test_hidden_records_change_no_public_output(client: Client, tmp_path: Path) 
     assert {"Zzqsecretname Kabyl", "Zzqdraftname Kabyl", "Zzqsecretonly Person"} <= names
 
 
+@pytest.mark.django_db(transaction=True)  # the fresh archive is a flushed database
 def test_unpublishing_equals_an_archive_without_that_testimony(
     client: Client, tmp_path: Path
 ) -> None:
@@ -276,3 +286,4 @@ def test_unpublishing_equals_an_archive_without_that_testimony(
     import_file(write_jsonl(tmp_path / "fresh.jsonl", remaining))
     fresh = _without_ids(snapshot(client, PUBLIC))
     assert _differences(unpublished, fresh) == []
+    print(f"unpublish probe: {len(fresh)} outputs equal a fresh archive's")
