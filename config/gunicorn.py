@@ -14,6 +14,7 @@ workers = settings.WEB_WORKERS
 # Threads in each process: requests wait on Meilisearch and the database, not the CPU.
 worker_class = "gthread"
 threads = settings.WEB_THREADS
+worker_connections = settings.WEB_WORKER_CONNECTIONS
 timeout = settings.WEB_TIMEOUT
 graceful_timeout = settings.WEB_GRACEFUL_TIMEOUT
 keepalive = 5

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import meilisearch
+import requests
 from django.conf import settings
 from meilisearch.errors import (
     MeilisearchApiError,
@@ -103,6 +105,10 @@ class SearchTaskFailed(SearchError):
     pass
 
 
+class SearchTaskTimeout(SearchTaskFailed):
+    """A task did not finish in time: the server is overloaded, the documents may be fine."""
+
+
 class SearchQueryError(SearchError):
     pass
 
@@ -150,12 +156,23 @@ def _translate(exc: MeilisearchError) -> SearchError:
     return SearchError(f"Meilisearch at {url} failed: {exc.message}")
 
 
+def _cut_off(exc: requests.RequestException) -> SearchUnavailable:
+    # The client library translates refused connections and timeouts, not an answer cut off
+    # mid-way (ChunkedEncodingError: the server stopped while it answered).
+    return SearchUnavailable(
+        f"Meilisearch at {settings.MEILI_URL} stopped answering ({type(exc).__name__}). "
+        "Start it (`make run` starts one) or set MEILI_URL to a running server."
+    )
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     try:
         yield
     except MeilisearchError as exc:
         raise _translate(exc) from exc
+    except requests.RequestException as exc:
+        raise _cut_off(exc) from exc
 
 
 def check(*, timeout: float | None = None) -> str:
@@ -180,12 +197,14 @@ def wait(task: Any, *, what: str = "", timeout: float | None = None) -> None:
         )
     except MeilisearchTimeoutError:
         setting = " (MEILI_TASK_TIMEOUT)" if timeout is None else ""
-        raise SearchTaskFailed(
+        raise SearchTaskTimeout(
             f"Meilisearch task {uid} {what} did not finish within {seconds:.0f} s{setting}. "
             "The server may be overloaded; check its log."
         ) from None
     except MeilisearchError as exc:
         raise _translate(exc) from exc
+    except requests.RequestException as exc:
+        raise _cut_off(exc) from exc
     if result.status != "succeeded":
         error = result.error or {}
         raise SearchTaskFailed(
@@ -261,11 +280,63 @@ def search(uid: str, query: str, params: Mapping[str, Any]) -> dict[str, Any]:
         return dict(get_client().index(uid).search(query, dict(params)))
 
 
+class _Breaker:
+    """Visitors' queries to one server: after one finds it unreachable, the others fail at
+    once for MEILI_SEARCH_RETRY_AFTER seconds, then one at a time tries again until one gets
+    an answer. Per process, per URL."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._down = False
+        self._failed_at = 0.0
+        self._trying = False
+
+    def enter(self, url: str) -> None:
+        with self._lock:
+            if not self._down:
+                return
+            waited = time.monotonic() - self._failed_at
+            if self._trying or waited < settings.MEILI_SEARCH_RETRY_AFTER:
+                raise SearchUnavailable(
+                    f"Meilisearch at {url} did not answer a moment ago; asking again shortly."
+                )
+            self._trying = True
+
+    def answered(self) -> None:
+        with self._lock:
+            self._down = self._trying = False
+
+    def failed(self) -> None:
+        with self._lock:
+            self._down, self._trying = True, False
+            self._failed_at = time.monotonic()
+
+
+@functools.cache
+def _breaker(url: str) -> _Breaker:
+    return _Breaker()
+
+
 def multi_search(
     queries: Sequence[Mapping[str, Any]], federation: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    with _errors():
-        return dict(get_client().multi_search(list(queries), federation=federation))
+    """A visitor's query: waits MEILI_SEARCH_TIMEOUT at most, and not at all while the
+    server was just found unreachable (SearchUnavailable at once)."""
+    url = settings.MEILI_URL
+    breaker = _breaker(url)
+    breaker.enter(url)
+    client = _client(url, settings.MEILI_MASTER_KEY, settings.MEILI_SEARCH_TIMEOUT)
+    try:
+        with _errors():
+            result = dict(client.multi_search(list(queries), federation=federation))
+    except SearchUnavailable:
+        breaker.failed()
+        raise
+    except BaseException:
+        breaker.answered()  # a refused query is not an outage
+        raise
+    breaker.answered()
+    return result
 
 
 def document_count(uid: str) -> int:

@@ -7,7 +7,7 @@ import logging
 import threading
 from typing import Any
 
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 
 from search import sync, tasks
 from search.client import SearchError
@@ -45,7 +45,6 @@ def drain_when_a_worker_starts(sender: Any = None, **kwargs: Any) -> None:
 
 
 def _drain_backlog() -> None:
-    close_old_connections()
     try:
         drained = sync.drain_outbox()
         if drained.synced:
@@ -55,4 +54,4 @@ def _drain_backlog() -> None:
     except Exception:
         log.exception("Draining the index outbox at worker start failed; the next drain retries")
     finally:
-        connection.close()
+        connection.close()  # this thread's own; a forked pool process must not inherit it

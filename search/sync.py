@@ -19,7 +19,7 @@ from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from search import client
-from search.client import SearchAuthError, SearchError, SearchUnavailable
+from search.client import SearchAuthError, SearchError, SearchTaskTimeout, SearchUnavailable
 from search.documents import (
     person_document,
     segment_documents,
@@ -315,10 +315,10 @@ def _claim(size: int, now: dt.datetime | None) -> list[IndexChange]:
 
 def _drain_rows(rows: list[IndexChange], drained: Drained) -> SearchError | None:
     """Sync the rows' testimonies and settle every row; returns the error that stops the
-    drain (the server is down or refuses the key), if one did."""
+    drain (the server is down, overloaded or refuses the key), if one did."""
     try:
         sync_testimonies(row.testimony_id for row in rows)
-    except (SearchUnavailable, SearchAuthError) as exc:
+    except (SearchUnavailable, SearchTaskTimeout, SearchAuthError) as exc:
         _retry_later(rows, exc, drained)
         return exc
     except Exception as exc:

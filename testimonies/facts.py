@@ -7,10 +7,13 @@ claims visible at those levels only, so a draft or restricted testimony can add 
 editors see but never changes what the public sees:
 
 - a person or place with no visible name claim does not exist at those levels;
-- a field takes the latest visible editor decision, else the latest visible testimony claim;
+- a field takes the latest visible editor decision, else the claim of the most recently
+  recorded visible testimony;
   every other visible value stays in the evidence, with the testimonies that support it, so
   disagreements (missing vs released) are shown, not silently merged;
-- the name shown is the first visible "primary" name (the first spelling of an import).
+- the name shown is the first visible "primary" name (the first spelling of an import) of
+  the earliest recorded visible testimony; lists of people and places are ordered by the
+  names shown, never by the database's columns.
 
 The columns of Person and Place (`primary_name`, `status`, `names`, `aliases`…) hold the view
 at every level, for editors and the admin; `refresh_person`/`refresh_place` recompute them.
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch
@@ -107,14 +111,24 @@ class PlaceFacts:
         return str(Place.Type(self.type).label)
 
 
+def _order(claim: Claim) -> tuple[Any, ...]:
+    """Editors' decisions first, in the order made; then testimonies' claims by when the
+    testimony was recorded (then its id): "latest" is the most recently recorded testimony,
+    and re-importing a file (new claim ids) changes nothing."""
+    testimony = claim.testimony if claim.testimony_id is not None else None
+    if testimony is None:
+        return (0, date.min, 0, claim.pk or 0)
+    return (1, testimony.recorded_on or date.min, testimony.pk, claim.pk or 0)
+
+
 def _visible(subject: Person | Place, levels: Levels) -> list[Claim]:
     cache = getattr(subject, "_prefetched_objects_cache", {})
     claims = cache["claims"] if "claims" in cache else subject.claims.select_related("testimony")
-    return [c for c in claims if claim_visible(c, levels)]
+    return sorted((c for c in claims if claim_visible(c, levels)), key=_order)
 
 
 def _pick(claims: list[Claim], name: str) -> str | None:
-    """The latest editor decision, else the latest testimony claim (claims come in id order)."""
+    """The latest editor decision, else the latest testimony claim (claims come in `_order`)."""
     of_field = [c for c in claims if c.field == name]
     decided = [c for c in of_field if c.testimony_id is None]
     pool = decided or of_field
@@ -215,12 +229,15 @@ def place_facts(place: Place, levels: Levels, *, parent_visible: bool = True) ->
 
 
 def people_facts(people: Iterable[Person], levels: Levels) -> list[PersonFacts]:
-    """The visible ones among ``people``, in order."""
-    return [f for p in people if (f := person_facts(p, levels)) is not None]
+    """The visible ones among ``people``, by the name shown at these levels (the database's
+    order follows names from every source, so it could hint at a hidden one)."""
+    found = [f for p in people if (f := person_facts(p, levels)) is not None]
+    return sorted(found, key=lambda f: (f.primary_name.casefold(), f.id))
 
 
 def places_facts(places: Iterable[Place], levels: Levels) -> list[PlaceFacts]:
-    return [f for p in places if (f := place_facts(p, levels)) is not None]
+    found = [f for p in places if (f := place_facts(p, levels)) is not None]
+    return sorted(found, key=lambda f: (f.name.casefold(), f.id))
 
 
 # --- Writing claims ---------------------------------------------------------------------

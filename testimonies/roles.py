@@ -57,6 +57,11 @@ def may_retry_jobs(user: Any) -> bool:
     return may_use_staff_pages(user) and (bool(user.is_superuser) or has_role(user, *EDITING))
 
 
+def may_ingest(user: Any) -> bool:
+    """Uploading media adds testimonies and spends GPU time: whoever may retry jobs."""
+    return may_retry_jobs(user)
+
+
 def may_link_records(user: Any) -> bool:
     """Linking a proposal to a person or place, or creating one, is an editor's decision;
     reviewers accept or reject proposals as they stand. ``None`` is the system itself (a

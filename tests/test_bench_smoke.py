@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BENCH = PROJECT_DIR / "bench"
 
@@ -102,3 +104,29 @@ def test_search_scale_bench_asks_more_queries_than_the_anonymous_throttle_allows
     results = json.loads(out.read_text())
     assert results["indexed"]["segments"] == 2000
     assert results["api_ms"]["p50"] > 0
+
+
+@pytest.mark.slow
+def test_faults_bench_runs(tmp_path: Path):
+    # A few clients for a few seconds per phase, every fault, both servers; the figures of the
+    # quick run mean nothing, its shape does.
+    out = tmp_path / "faults.json"
+    _run(str(BENCH / "faults.py"), "--quick", "--out", str(out), timeout=600)
+    results = json.loads(out.read_text())
+    assert results["machine"]["cores"] >= 1 and "load_average_before" in results["machine"]
+    assert set(results["servers"]) == {"gunicorn", "runserver"}
+    for served in results["servers"].values():
+        phases = served["phases"]
+        assert list(phases) == ["baseline", "kill_worker", "meili_down", "meili_hang", "pg_restart"]
+        assert phases["baseline"]["ok"] > 0
+        assert phases["baseline"]["latency_ms"]["p50"] > 0
+        for name, phase in phases.items():
+            if "skipped" in phase:  # pg_restart on a machine without PostgreSQL
+                assert name == "pg_restart" and results["config"]["database"] == "sqlite"
+                continue
+            assert {"requests_per_s", "ok_per_s", "latency_ms", "errors", "events"} <= set(phase)
+            assert set(phase["latency_ms"]) == {"p50", "p95", "p99"}
+            if name != "baseline":
+                assert phase["events"]["fault_at"] is not None
+        assert "unavailable_ms" in phases["meili_down"]["outage_page"]
+        assert "first_success_s" in phases["meili_down"]["recovery"]

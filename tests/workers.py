@@ -108,6 +108,7 @@ class Worker:
         pool: str = "solo",
         concurrency: int = 1,
         hold: bool = False,
+        redis_db: int = 14,
         **env: str,
     ) -> None:
         if broker == "redis":
@@ -115,8 +116,8 @@ class Worker:
                 pytest.skip("no Redis on 127.0.0.1:6379")
             import redis
 
-            redis.Redis(host="127.0.0.1", port=6379, db=14).flushdb()
-            self.url = "redis://127.0.0.1:6379/14"
+            redis.Redis(host="127.0.0.1", port=6379, db=redis_db).flushdb()
+            self.url = f"redis://127.0.0.1:6379/{redis_db}"
         else:
             self.url = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
         self.tmp_path = tmp_path
@@ -132,8 +133,11 @@ class Worker:
         self.processes: list[subprocess.Popen[bytes]] = []
         self.previous = celery_app.conf.broker_url
 
-    def start(self, name: str = "w1", **extra_env: str) -> subprocess.Popen[bytes]:
-        """One more worker process, `name`; `extra_env` adds to or overrides the shared env."""
+    def start(
+        self, name: str = "w1", *, queues: str | None = None, **extra_env: str
+    ) -> subprocess.Popen[bytes]:
+        """One more worker process, `name`, on `queues` (default: the Worker's); `extra_env`
+        adds to or overrides the shared env."""
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -155,7 +159,7 @@ class Worker:
                 "config",
                 "worker",
                 "-Q",
-                self.queues,
+                queues or self.queues,
                 "-n",
                 f"{name}@%h",
                 "--pool",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,11 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from testimonies.models import MediaAsset, Testimony, Visibility
-from testimonies.storage import create_original, media_files, store_original
+from testimonies.storage import MEDIA_SUFFIXES, create_original, media_files, store_original
 from transcription import tasks
 from transcription.engine.audio import probe_media
+from transcription.engine.errors import EngineError
 
-__all__ = ["Ingested", "ingest_file", "media_files"]
+__all__ = ["Ingested", "UploadRefused", "ingest_file", "ingest_upload", "media_files"]
+
+
+class UploadRefused(ValueError):
+    """An uploaded file that was not stored, and why (the words name the file as sent)."""
 
 
 @dataclass
@@ -61,3 +68,28 @@ def ingest_file(
         if queue:
             tasks.queue(testimony.pk)
     return Ingested(testimony, asset, created=True)
+
+
+def ingest_upload(
+    *,
+    name: str,
+    chunks: Iterable[bytes],
+    language: str = "",
+    visibility: str = Visibility.DRAFT,
+) -> Ingested:
+    """`ingest_file` for a file sent over the web: written under its own name (which becomes
+    the title) in a private temporary folder, then ingested from there."""
+    filename = Path(name).name
+    if Path(filename).suffix.lower() not in MEDIA_SUFFIXES:
+        suffixes = ", ".join(sorted(MEDIA_SUFFIXES))
+        raise UploadRefused(f"{name!r} is not a media file ({suffixes}).")
+    with tempfile.TemporaryDirectory(prefix="upload-") as folder:
+        path = Path(folder) / filename
+        with path.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        try:
+            return ingest_file(path, language=language, visibility=visibility)
+        except EngineError as exc:
+            # Nothing is stored before the file has been read as media.
+            raise UploadRefused(str(exc).replace(str(path), filename)) from exc

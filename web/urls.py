@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from evidence import staff
 from transcription import staff as transcription_staff
+from transcription import upload as transcription_upload
 from web import health, pages, search_pages
 from web.api import exports, viewsets
 from web.api.search import PeopleMatchAPIView, SearchAPIView
@@ -49,6 +50,7 @@ urlpatterns = [
     path("staff/takedowns.csv", staff.takedowns_csv, name="staff-takedowns-csv"),
     path("staff/queue/", transcription_staff.queue, name="staff-queue"),
     path("staff/queue/retry", transcription_staff.retry, name="staff-queue-retry"),
+    path("staff/upload/", transcription_upload.upload, name="staff-upload"),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
     path("api/v1/people/match", PeopleMatchAPIView.as_view(), name="api-people-match"),
     re_path(r"^api/v1/export\.(?P<fmt>jsonl|csv)$", exports.export, name="api-export"),

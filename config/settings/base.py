@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database that does not answer is a 503 to retry, not a 500.
+    "web.unavailable.DatabaseUnavailable",
     "config.middleware.ContentSecurityPolicy",
     # Who changed what: the audit trail records the request's user.
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -7,6 +7,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.env import env_int
+
 from .base import VAR_DIR
 
 _url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'archive.sqlite3'}"
@@ -25,6 +27,14 @@ def _parse(url: str) -> dict[str, Any]:
 _db = _parse(_url)
 if _db["ENGINE"] not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
     raise ImproperlyConfigured(f"DATABASE_URL={_url!r}: only SQLite and PostgreSQL are supported.")
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    # A restarted or failed-over server leaves every kept connection dead: test one before a
+    # request uses it, instead of failing that request. And stop waiting for a server that
+    # does not answer after a few seconds, not the system's minutes (libpq's minimum is 2).
+    _db["CONN_HEALTH_CHECKS"] = True
+    _db.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=2)
+    )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent web, worker and import processes share the file: wait for locks.
     _db["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}

@@ -16,6 +16,11 @@ WEB_BIND = env_str("WEB_BIND", "127.0.0.1:8000")
 # with a few threads: a request mostly waits on Meilisearch or the database.
 WEB_WORKERS = env_int("WEB_WORKERS", max(2, _cores()), minimum=1)
 WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
+# Connections one process holds at once: those its threads serve, those waiting for a free
+# thread, and idle kept-alive ones. Few, so that waiting connections stay in the listening
+# socket's queue, which every process takes from: a process that dies (SIGKILL, out of
+# memory) then loses only the requests it was serving, not hundreds it had taken in.
+WEB_WORKER_CONNECTIONS = env_int("WEB_WORKER_CONNECTIONS", 2 * WEB_THREADS, minimum=1)
 # A process that answers nothing for this long is killed and replaced.
 WEB_TIMEOUT = env_int("WEB_TIMEOUT", 30, minimum=1)
 # On stop or reload, requests in flight get this long to finish.

@@ -225,9 +225,8 @@ def _differences(before: dict[str, str], after: dict[str, str]) -> list[str]:
     for name in differing[:3]:  # what differs, for whoever reads a failure
         old, new = before.get(name, ""), after.get(name, "")
         at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
-        print(
-            f"{name}:\n  before …{old[max(0, at - 150) : at + 150]}\n  after  …{new[max(0, at - 150) : at + 150]}"
-        )
+        window = slice(max(0, at - 150), at + 150)
+        print(f"{name}:\n  before …{old[window]}\n  after  …{new[window]}")
     return differing
 
 

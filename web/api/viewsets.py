@@ -71,8 +71,13 @@ class TestimonyViewSet(Visible, viewsets.ReadOnlyModelViewSet[Testimony]):
         levels = self.levels()
         return (
             Testimony.objects.at_levels(levels)
-            .prefetch_related(Prefetch("people", queryset=Person.objects.at_levels(levels)))
-            .prefetch_related(Prefetch("places", queryset=Place.objects.at_levels(levels)))
+            # By id: the default order follows names from every source.
+            .prefetch_related(
+                Prefetch("people", queryset=Person.objects.at_levels(levels).order_by("pk"))
+            )
+            .prefetch_related(
+                Prefetch("places", queryset=Place.objects.at_levels(levels).order_by("pk"))
+            )
             .prefetch_related("source_checks")
         )
 

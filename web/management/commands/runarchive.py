@@ -71,7 +71,7 @@ class Command(BaseCommand):
             python = sys.executable
             worker = [python, "-m", "celery", "-A", "config", "worker"]
             worker += ["-Q", "default,transcribe", "--concurrency", "1", "--loglevel", "INFO"]
-            # One machine: the periodic takedown checks run inside this worker.
+            # One machine: beat runs inside this worker (takedown checks, index outbox drains).
             worker += ["--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
             addr = options["addr"] or settings.WEB_BIND
             if options["dev"]:
