@@ -62,6 +62,11 @@ def test_the_tests_turn_debug_on_explicitly():
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),
         ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY"),
         ({"MEILI_TASK_TIMEOUT": "soon"}, "MEILI_TASK_TIMEOUT"),
+        ({"MEILI_SEARCH_TIMEOUT": "0"}, "MEILI_SEARCH_TIMEOUT"),
+        (
+            {"DATABASE_URL": "postgres://u@127.0.0.1/db", "DATABASE_CONNECT_TIMEOUT": "1"},
+            "DATABASE_CONNECT_TIMEOUT",
+        ),
         ({"CELERY_BROKER_URL": "kafka://x"}, "CELERY_BROKER_URL"),
         ({"TRANSCRIPTION_MODELS": "[1, 2]"}, "TRANSCRIPTION_MODELS"),
     ],

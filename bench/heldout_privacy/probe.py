@@ -857,8 +857,8 @@ def id_maps(s_old, s_new):
     def keyed(snap, lst, keyf):
         return {keyf(o): o["id"] for o in snap.lists.get((lst, None), [])}
 
-    seg_k = lambda o: (o["testimony"], o["index"])  # noqa: E731
-    tr_k = lambda o: (o["testimony"], o["engine"], o["language"], o["task"])  # noqa: E731
+    seg_k = lambda o: (o["testimony"], o["index"])
+    tr_k = lambda o: (o["testimony"], o["engine"], o["language"], o["task"])
     maps = {}
     for lst, kf in [("segments", seg_k), ("transcripts", tr_k)]:
         old, new = keyed(s_old, lst, kf), keyed(s_new, lst, kf)
