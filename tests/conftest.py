@@ -47,6 +47,16 @@ def meili(meili_server: server.MeiliServer, settings: Any) -> Iterator[server.Me
         client.delete_index(client.index_uid(name, level=level))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> Iterator[None]:
+    """Each test starts with empty rate-limit histories: a test that made hundreds of
+    anonymous requests (with raised rates) must not leave the next one throttled."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Engine tests need no Django database; everything else gets one lazily via fixtures.
     for item in items:
