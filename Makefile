@@ -56,6 +56,7 @@ bench: setup $(ENGINES_STAMP)
 	$(BIN)/python bench/extraction.py --out bench/results/extraction-test.json
 	$(BIN)/python bench/transcription_cpu.py --seconds 180
 	$(BIN)/python bench/search_scale.py --segments 1000000
+	$(BIN)/python bench/faults.py --out bench/results/faults.json
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -29,6 +29,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import math
 import os
 import platform
 import random
@@ -134,6 +135,9 @@ class PrivatePostgres:
     def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         if self.as_user:
+            # The postgres account must reach its folder through our private temp dir.
+            parent = self.root.parent
+            parent.chmod(parent.stat().st_mode | 0o011)
             shutil.chown(self.root, "postgres")
         self._run(
             str(self.bin_dir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres"
@@ -335,8 +339,10 @@ class Load:
             thread.start()
         if events:
             events.start()
-        time.sleep(max(0.0, seconds - (time.monotonic() - self.t0)))
-        self.stop.set()
+        try:
+            time.sleep(max(0.0, seconds - (time.monotonic() - self.t0)))
+        finally:
+            self.stop.set()
         for thread in threads:
             thread.join(self.timeout + 5)
         if events:
@@ -385,12 +391,23 @@ def summarise(
     if back is not None:
         after = [r for r in within if r.start + r.seconds > back]
         first_ok = min((r.start + r.seconds for r in after if r.kind == "ok"), default=None)
-        failed_after = [r.start for r in within if r.start >= back and r.kind != "ok"]
+        failed_after = [r for r in within if r.start >= back and r.kind != "ok"]
+        last: dict[str, float] = {}
+        for r in failed_after:
+            last[r.kind] = max(last.get(r.kind, 0.0), r.start - back)
         out["recovery"] = {
             "first_success_s": None if first_ok is None else round(first_ok - back, 2),
-            "last_failure_started_s": round(max(failed_after) - back, 2) if failed_after else None,
+            "last_failure_started_s": round(max(last.values()), 2) if last else None,
             "failures_started_after_return": len(failed_after),
+            # Which kinds went on after the return, and until when: a 503 from the database
+            # in a Meilisearch phase is not the fault's, but the server's own limit.
+            "last_failure_started_s_by_kind": {k: round(v, 2) for k, v in sorted(last.items())},
         }
+    # Requests per second of the phase (by when they were sent): answered 200, or not.
+    timeline = [[0, 0] for _ in range(math.ceil(seconds))]
+    for r in within:
+        timeline[int(r.start)][0 if r.kind == "ok" else 1] += 1
+    out["timeline_ok_failed"] = timeline
     if search_down and fault is not None and back is not None:
         # Page requests sent while Meilisearch was out and answered before it came back.
         window = [r for r in within if r.start >= fault and r.start + r.seconds <= back]
@@ -606,7 +623,14 @@ def _machine() -> dict[str, Any]:
     }
 
 
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(f"stopped by signal {signum}")  # runs the clean-up below
+
+
 def main() -> None:
+    # Started in the background, a shell ignores Ctrl-C for us; stop cleanly on both.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60, help="Length of each phase.")
