@@ -31,10 +31,11 @@ from django.db.models import Prefetch
 
 from names import folding
 from testimonies.models import Claim, NameVariant, Person, Place, PlaceAlias, Testimony
-from testimonies.visibility import claim_visible
+from testimonies.visibility import Visibility, claim_visible, readers_of
 
 Levels = tuple[str, ...] | list[str]
-ALL_LEVELS: tuple[str, ...] = ("public", "restricted", "draft")
+# Editors' view: every level (the policy's own tuple, not a copy of it).
+ALL_LEVELS: tuple[str, ...] = readers_of(Visibility.DRAFT)
 
 
 def with_claims(prefix: str = "") -> Any:

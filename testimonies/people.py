@@ -12,7 +12,7 @@ from django.db.models import Max, Prefetch
 from names.matching import Candidate, MatchIndex, QueryRow
 from testimonies.facts import person_facts, place_facts, with_claims
 from testimonies.models import Claim, Person, Place, Testimony
-from testimonies.visibility import PUBLIC_LEVELS, Visibility
+from testimonies.visibility import PUBLIC_LEVELS, readers_of
 
 Levels = tuple[str, ...]
 _index_cache: dict[Levels, tuple[Any, MatchIndex]] = {}
@@ -20,8 +20,7 @@ _index_cache: dict[Levels, tuple[Any, MatchIndex]] = {}
 
 def testimony_levels(testimony: Testimony) -> Levels:
     """The levels whose readers see this testimony: what it may be linked to."""
-    order = (Visibility.PUBLIC, Visibility.RESTRICTED, Visibility.DRAFT)
-    return tuple(order[: order.index(Visibility(testimony.visibility)) + 1])
+    return readers_of(testimony.visibility)
 
 
 def archive_index(*, levels: Levels = PUBLIC_LEVELS) -> MatchIndex:
