@@ -2,7 +2,11 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env_int, env_str
+
+from .base import VAR_DIR
 
 
 def _cores() -> int:
@@ -25,3 +29,29 @@ WEB_WORKER_CONNECTIONS = env_int("WEB_WORKER_CONNECTIONS", 2 * WEB_THREADS, mini
 WEB_TIMEOUT = env_int("WEB_TIMEOUT", 30, minimum=1)
 # On stop or reload, requests in flight get this long to finish.
 WEB_GRACEFUL_TIMEOUT = env_int("WEB_GRACEFUL_TIMEOUT", 10, minimum=1)
+
+# Rate limits (the API's throttles) and login lockouts count in the cache, which every web
+# process must share, or each of N processes allows the full rate. One machine: files under
+# the var directory (no server). Several web hosts: one Redis, CACHE_URL=redis://host:6379/1.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "archive",
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured(
+        f"CACHE_URL={CACHE_URL!r} is not a Redis address; give redis://host:port/db, or leave "
+        "it empty for a cache in files under the var directory (one machine)."
+    )
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }

@@ -51,6 +51,7 @@ def test_runarchive_serves_with_gunicorn_and_ctrl_c_stops_everything(tmp_path: P
         WEB_BIND=f"127.0.0.1:{web_port}",
         WEB_WORKERS="2",
         WEB_THREADS="2",
+        API_ANON_RATE="6/minute",
     )
     archive = subprocess.Popen(
         [sys.executable, "manage.py", "runarchive", "--no-demo"],
@@ -81,6 +82,11 @@ def test_runarchive_serves_with_gunicorn_and_ctrl_c_stops_everything(tmp_path: P
         assert _get(f"{base}/?q=Kabyl")[0] == 200
         status, _, css = _get(f"{base}/static/archive/site.css")  # WhiteNoise, in the app
         assert status == 200 and css
+        # Both gunicorn processes count the anonymous throttle in one cache (files in the
+        # var directory): 6 a minute in all, not 6 per process.
+        answers = [_get(f"{base}/api/v1/places")[0] for _ in range(20)]
+        assert answers.count(200) == 6, answers
+        assert set(answers) == {200, 429}, answers
         started = _processes_with(marker)
         # Meilisearch, the Celery worker (and its beat and pool), gunicorn and its 2 workers.
         assert len(started) >= 5, started
