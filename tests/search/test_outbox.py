@@ -26,6 +26,7 @@ from testimonies.importing import import_file
 from testimonies.models import IndexChange, Segment, Testimony
 from testimonies.visibility import INDEXED_LEVELS
 from tests.factories import record, write_jsonl
+from tests.search.admin_edits import make_restricted
 from tests.workers import PROJECT_DIR, Worker, use_broker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,27 +100,6 @@ def _edit_segment(browser: Client, segment: Segment, text: str) -> None:
     assert response.status_code == 302, response.content[:2000]
 
 
-def _make_restricted(browser: Client, testimony: Testimony) -> None:
-    url = f"/admin/testimonies/testimony/{testimony.pk}/change/"
-    form = browser.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
-    data.update(
-        {
-            "visibility": "restricted",
-            "people": [p.pk for p in testimony.people.all()],
-            "places": [p.pk for p in testimony.places.all()],
-            "languages": '["kk"]',
-            **{
-                f"{inline}-{n}_FORMS": "0"
-                for inline in ("transcripts", "media", "events")
-                for n in ("TOTAL", "INITIAL")
-            },
-        }
-    )
-    response = browser.post(url, data)
-    assert response.status_code == 302, response.content[:3000]
-
-
 def _delete(browser: Client, testimony: Testimony) -> None:
     response = browser.post(f"/admin/testimonies/testimony/{testimony.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
@@ -180,7 +160,7 @@ def test_nothing_is_lost_while_meilisearch_and_the_broker_are_down(
     own_meili.stop()
     with caplog.at_level(logging.WARNING):
         _edit_segment(browser, Segment.objects.get(transcript__testimony=one, index=1), NEW_TEXT)
-        _make_restricted(browser, two)
+        make_restricted(browser, two)
         _delete(browser, four)
         # An import still refuses to commit what it cannot index (it rolls back).
         reimport = write_jsonl(

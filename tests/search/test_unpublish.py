@@ -19,6 +19,7 @@ from testimonies.changes import changed
 from testimonies.importing import import_file
 from testimonies.models import Person, Testimony
 from tests.factories import record, write_jsonl
+from tests.search.admin_edits import make_restricted
 
 pytestmark = pytest.mark.django_db
 
@@ -68,28 +69,6 @@ def _editor() -> Client:
     return browser
 
 
-def _make_restricted(browser: Client, testimony: Testimony) -> None:
-    """The editor's change, through the admin as an editor makes it."""
-    url = f"/admin/testimonies/testimony/{testimony.pk}/change/"
-    form = browser.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
-    data.update(
-        {
-            "visibility": "restricted",
-            "people": [p.pk for p in testimony.people.all()],
-            "places": [p.pk for p in testimony.places.all()],
-            "languages": '["kk"]',
-            **{
-                f"{inline}-{n}_FORMS": "0"
-                for inline in ("transcripts", "media", "events")
-                for n in ("TOTAL", "INITIAL")
-            },
-        }
-    )
-    response = browser.post(url, data)
-    assert response.status_code == 302, response.content[:3000]
-
-
 def _indexed(testimony: Testimony) -> int:
     """Documents of the testimony in the public segments index, stale or not."""
     result = client.search(
@@ -126,7 +105,7 @@ def test_a_testimony_made_restricted_leaves_public_search_before_the_request_ret
     browser = _editor()
 
     with django_capture_on_commit_callbacks(execute=True):
-        _make_restricted(browser, archive)
+        make_restricted(browser, archive)
 
     archive.refresh_from_db()
     assert not archive.is_public
@@ -151,7 +130,7 @@ def test_with_search_unreachable_the_change_is_saved_and_stale_hits_never_served
     settings.MEILI_REQUEST_TIMEOUT = 1.0
 
     with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
-        _make_restricted(browser, archive)
+        make_restricted(browser, archive)
 
     archive.refresh_from_db()
     assert not archive.is_public

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -14,9 +13,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from testimonies.models import MediaAsset, Testimony, Transcript
-from tests.workers import use_broker
+from tests.transcription.conftest import Sent
 from transcription.progress import failure_reason, queue_report, retry_failed
 
 pytestmark = pytest.mark.django_db
@@ -27,32 +25,6 @@ SILENT = (
 )
 
 JOB = "transcription.tasks.transcribe_testimony"
-Sent = Callable[[], list[tuple[str, list[Any]]]]
-
-
-@pytest.fixture
-def transcribe_queue() -> Iterator[Sent]:
-    """Celery on kombu's in-memory broker: what reached the "transcribe" queue, read back."""
-    previous = celery_app.conf.broker_url
-    use_broker("memory://")
-
-    def sent() -> list[tuple[str, list[Any]]]:
-        jobs = []
-        with celery_app.connection_for_read() as connection:
-            queue = connection.SimpleQueue("transcribe")
-            while True:
-                try:
-                    message = queue.get(block=False)
-                except queue.Empty:
-                    break
-                jobs.append((message.headers["task"], message.payload[0]))
-                message.ack()
-            queue.close()
-        return jobs
-
-    sent()  # nothing left over from another test
-    yield sent
-    use_broker(previous)
 
 
 def _testimony(

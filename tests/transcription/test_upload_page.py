@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from config.celery import app as celery_app
 from testimonies.models import MediaAsset, Testimony
-from tests.workers import use_broker
 
 AUDIO = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
 JOB = "transcription.tasks.transcribe_testimony"
@@ -25,31 +22,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
-def transcribe_queue() -> Iterator[Any]:
-    """Celery on kombu's in-memory broker: the jobs that reached "transcribe", read back."""
-    previous = celery_app.conf.broker_url
-    use_broker("memory://")
-
-    def sent() -> list[tuple[str, list[Any]]]:
-        jobs = []
-        with celery_app.connection_for_read() as connection:
-            queue = connection.SimpleQueue("transcribe")
-            while True:
-                try:
-                    message = queue.get(block=False)
-                except queue.Empty:
-                    break
-                jobs.append((message.headers["task"], message.payload[0]))
-                message.ack()
-            queue.close()
-        return jobs
-
-    sent()
-    yield sent
-    use_broker(previous)
 
 
 def _browser(username: str, *groups: str, is_staff: bool = False) -> Client:
