@@ -16,7 +16,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args: str, var_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "LOG_LEVEL"}
+    # The command's own SQLite database in var_dir: never the database DATABASE_URL names.
+    env = {k: v for k, v in os.environ.items() if k not in {"LOG_LEVEL", "DATABASE_URL"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_DIR,
