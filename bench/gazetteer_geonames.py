@@ -31,7 +31,7 @@ from _harness import PROJECT_DIR, archive
 SENTENCES = {
     "kk": "Менің туысым {name} жерінде ұсталды.",
     "ru": "Моего родственника задержали в {name}.",
-    "ug": "مېنىڭ تۇغقىنىم {name} دا تۇتۇلدى.",
+    "ug": "مېنىڭ تۇغقىنىم {name} دېگەن يەردە تۇتۇلدى.",
     "zh": "我的亲人在{name}被拘留。",
     "en": "My relative was detained in {name}.",
 }
@@ -61,7 +61,7 @@ def queryable(spelling: str, script: str) -> bool:
 def geonames_places(path: Path) -> list[dict[str, Any]]:
     """Xinjiang's places with their queryable spellings by script, in 2 or more scripts."""
     sys.path.insert(0, str(PROJECT_DIR))
-    from names.folding import detect_script
+    from names.geonames import script_of
 
     cities = json.loads(path.read_text(encoding="utf-8"))
     rows = cities.values() if isinstance(cities, dict) else cities
@@ -71,8 +71,8 @@ def geonames_places(path: Path) -> list[dict[str, Any]]:
             continue
         by_script: dict[str, list[str]] = {}
         for spelling in [city["name"], *city.get("alternatenames", [])]:
-            script = detect_script(spelling)
-            if script == "mixed" or not queryable(spelling, script):
+            script = script_of(spelling)
+            if script is None or not queryable(spelling, script):
                 continue
             spellings = by_script.setdefault(script, [])
             if spelling not in spellings:

@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from names.folding import detect_script, fold_token, iter_words, word_spans
+from names.geonames import DATA_FILE as GEONAMES_FILE
 
 __all__ = [
     "DATA_FILE",
+    "GEONAMES_FILE",
     "PLACE_TYPES",
     "GazetteerError",
     "GazetteerPlace",
     "aliases",
+    "ancestors",
+    "children",
+    "descendants",
     "expand_query_places",
     "find_places_in_text",
     "get",
+    "label",
     "load",
     "lookup",
     "places",
@@ -126,11 +133,26 @@ class GazetteerPlace:
     lat: float | None = None
     lon: float | None = None
     seat: str | None = None
+    population: int | None = None
+    geonameid: int | None = None
+    # Names found by lookup and search but never spotted in running text (common words).
+    lookup_only: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
         """The English name to show."""
         return self.en[0]
+
+    def label(self, language: str | None) -> str:
+        """The name to show to a reader of ``language`` (en, kk, ru, ug, zh...): the
+        first name in that language's script, English where the place has none. Chinese
+        shows the short name where there is one (伊宁, not 伊宁市)."""
+        code = _language_code(language) or "en"
+        if code == "zh" and self.zh:
+            short = [n for n in self.zh if not n.endswith(_GENERIC_HANZI)]
+            return (short or list(self.zh))[0]
+        names = {"kk": self.kk or self.ug_cyrl, "ru": self.ru, "ug": self.ug}.get(code, ())
+        return names[0] if names else self.name
 
     def names(self) -> tuple[str, ...]:
         """Every name of the place in every script, without repeats."""
@@ -243,8 +265,7 @@ def _generic_keys() -> frozenset[str]:
     return frozenset(fold_token(w, strip_patronymic=False) for w in _GENERIC_WORDS.split())
 
 
-def parse(data: Any) -> _Gazetteer:
-    """Validate the decoded data file and build the indexes."""
+def _curated(data: Any) -> dict[str, GazetteerPlace]:
     if not isinstance(data, dict) or not isinstance(data.get("places"), list):
         raise GazetteerError("gazetteer: the file must be an object with a 'places' list")
     places: dict[str, GazetteerPlace] = {}
@@ -260,6 +281,153 @@ def parse(data: Any) -> _Gazetteer:
                 raise GazetteerError(
                     f"gazetteer entry {place.id!r}: {field} {ref!r} does not exist"
                 )
+    return places
+
+
+# A GeoNames place is the curated place with the same Chinese name, the curated one's
+# generic word aside (泽普 = 泽普县, not 喀什乡 = 喀什); a city before a district, a county,
+# a prefecture (喀什 is Kashgar City).
+_MERGED_TYPES = {"city": 0, "district": 1, "county": 2, "prefecture": 3}
+_SCRIPT_FIELDS = {"latn": "en", "hani": "zh", "arab": "ug"}
+_KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+# A GeoNames place lies in the county whose seat is nearest, if one is this close.
+_NEAREST_SEAT_KM = 120.0
+
+
+def _zh_stem(name: str) -> str:
+    for generic in _GENERIC_HANZI:
+        if name.endswith(generic) and len(name) > len(generic) + 1:
+            return name[: -len(generic)]
+    return name
+
+
+def _field_of(name: str, script: str) -> str:
+    if script == "cyrl":
+        return "kk" if _KAZAKH_LETTERS & set(name) else "ru"
+    return _SCRIPT_FIELDS[script]
+
+
+def _geonames_names(record: dict[str, Any]) -> dict[str, list[str]]:
+    names = record.get("names")
+    if not isinstance(names, dict):
+        raise GazetteerError(f"GeoNames place {record.get('geonameid')!r}: no 'names' object")
+    fields: dict[str, list[str]] = {}
+    for script, values in names.items():
+        if script not in ("latn", "cyrl", "arab", "hani") or not isinstance(values, list):
+            raise GazetteerError(
+                f"GeoNames place {record.get('geonameid')!r}: bad names for script {script!r}"
+            )
+        for name in values:
+            fields.setdefault(_field_of(name, script), []).append(name)
+    return fields
+
+
+def _km(a: GazetteerPlace, lat: float, lon: float) -> float:
+    assert a.lat is not None and a.lon is not None
+    dx = (a.lon - lon) * math.cos(math.radians((a.lat + lat) / 2))
+    return 111.2 * math.hypot(a.lat - lat, dx)
+
+
+def _merge_geonames(
+    curated: dict[str, GazetteerPlace], data: Any
+) -> dict[str, GazetteerPlace]:
+    """The curated places with GeoNames' added (rules in docs/gazetteer.md): a GeoNames
+    place with a curated place's Chinese name adds its names, coordinates and population to
+    it; every other one is a township under the county whose seat is nearest. The curated
+    table wins: a GeoNames name of another curated place is not added to a curated place,
+    and is lookup-only on a GeoNames one."""
+    if not isinstance(data, dict) or not isinstance(data.get("places"), list):
+        raise GazetteerError("GeoNames data: the file must be an object with a 'places' list")
+    stems: dict[str, list[str]] = {}
+    owners: dict[str, set[str]] = {}
+    for place in curated.values():
+        for alias in place.names():
+            owners.setdefault(_alias_key(alias), set()).add(place.id)
+        if place.type in _MERGED_TYPES:
+            for zh in place.zh:
+                for name in {zh, _zh_stem(zh)}:
+                    ids = stems.setdefault(name, [])
+                    if place.id not in ids:
+                        ids.append(place.id)
+    merged = dict(curated)
+    claimed: set[str] = set()
+    unmatched: list[tuple[dict[str, Any], dict[str, list[str]]]] = []
+    records = sorted(data["places"], key=lambda r: (-int(r.get("population") or 0), r["geonameid"]))
+    for record in records:
+        fields = _geonames_names(record)
+        candidates = {i for n in fields.get("zh", ()) for i in stems.get(n, ())}
+        candidates -= claimed
+        if not candidates:
+            unmatched.append((record, fields))
+            continue
+        place_id = min(candidates, key=lambda i: (_MERGED_TYPES[curated[i].type], i))
+        claimed.add(place_id)
+        base = merged[place_id]
+        known = set(base.names())
+        added: dict[str, tuple[str, ...]] = {}
+        new_names: set[str] = set()
+        for field, names in fields.items():
+            new = [
+                n
+                for n in dict.fromkeys(names)
+                if n not in known and owners.get(_alias_key(n), {place_id}) <= {place_id}
+            ]
+            added[field] = getattr(base, field) + tuple(new)
+            new_names.update(new)
+        lookup_only = set(record.get("lookup_only", ())) & new_names
+        merged[place_id] = replace(
+            base,
+            **added,
+            lat=base.lat if base.lat is not None else record.get("lat"),
+            lon=base.lon if base.lon is not None else record.get("lon"),
+            population=base.population or record.get("population") or None,
+            geonameid=base.geonameid or record["geonameid"],
+            lookup_only=base.lookup_only | frozenset(lookup_only),
+            sources=(*base.sources, "GeoNames"),
+        )
+    seats = [
+        p for p in merged.values() if p.type in COUNTY_LEVEL and p.lat is not None and p.parent
+    ]
+    region = next((p.id for p in curated.values() if p.type == "region"), None)
+    for record, fields in sorted(unmatched, key=lambda item: item[0]["geonameid"]):
+        lat, lon = float(record["lat"]), float(record["lon"])
+        nearest = min(seats, key=lambda p: _km(p, lat, lon), default=None)
+        parent = (
+            nearest.id
+            if nearest is not None and _km(nearest, lat, lon) <= _NEAREST_SEAT_KM
+            else region
+        )
+        every = [n for names in fields.values() for n in names]
+        lookup_only = set(record.get("lookup_only", ())) | {
+            n for n in every if _alias_key(n) in owners
+        }
+        place_id = f"gn-{record['geonameid']}"
+        merged[place_id] = GazetteerPlace(
+            id=place_id,
+            type="township",
+            parent=parent,
+            zh=tuple(fields.get("zh", ())),
+            pinyin=(),
+            ug=tuple(fields.get("ug", ())),
+            en=tuple(fields.get("en", ())) or (str(record["name"]),),
+            kk=tuple(fields.get("kk", ())),
+            ru=tuple(fields.get("ru", ())),
+            sources=("GeoNames",),
+            lat=lat,
+            lon=lon,
+            population=int(record.get("population") or 0) or None,
+            geonameid=int(record["geonameid"]),
+            lookup_only=frozenset(lookup_only),
+        )
+    return merged
+
+
+def parse(data: Any, geonames: Any = None) -> _Gazetteer:
+    """Validate the decoded data files (the curated table, GeoNames' if given), merge them
+    and build the indexes."""
+    places = _curated(data)
+    if geonames is not None:
+        places = _merge_geonames(places, geonames)
     by_key: dict[str, list[str]] = {}
     text_keys: dict[str, list[str]] = {}
     script_keys: dict[str, dict[str, list[str]]] = {}
@@ -268,6 +436,8 @@ def parse(data: Any) -> _Gazetteer:
     max_words = 1
     for place in places.values():
         for alias in place.ru:
+            if alias in place.lookup_only:
+                continue
             name = _ru_stem(alias)
             if not re.fullmatch(r"[а-я]{3,}", name):
                 continue
@@ -283,6 +453,8 @@ def parse(data: Any) -> _Gazetteer:
             ids = by_key.setdefault(key, [])
             if place.id not in ids:
                 ids.append(place.id)
+            if alias in place.lookup_only:
+                continue
             if key.startswith("zh:"):
                 hanzi.append((alias, place.id))
             elif len(key) >= 3:
@@ -310,14 +482,19 @@ def parse(data: Any) -> _Gazetteer:
     )
 
 
-@lru_cache(maxsize=4)
-def load(path: Path = DATA_FILE) -> _Gazetteer:
-    """Load and validate the gazetteer (once per path)."""
+def _read(path: Path) -> Any:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise GazetteerError(f"gazetteer {path}: not valid JSON ({exc})") from exc
-    return parse(data)
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = DATA_FILE, geonames_path: Path | None = GEONAMES_FILE) -> _Gazetteer:
+    """Load, validate and merge the gazetteer (once per pair of paths); GeoNames' places
+    are left out with ``geonames_path=None`` or when its file is missing."""
+    geonames = _read(geonames_path) if geonames_path and geonames_path.is_file() else None
+    return parse(_read(path), geonames)
 
 
 # --------------------------------------------------------------------------------------------
