@@ -77,10 +77,11 @@ TEXT_STOP_WORDS = frozenset(
     {"или", "бай", "باي", "bay", "bai", "толы", "toli", "қаба", "jing", "جىڭ", "жың", "lop"}
 )
 
-# Russian "или" is the conjunction "or" and the name of the Ili. Written as a name, it is
-# the place: capitalised inside a sentence ("в долине Или"), or before a place word
-# ("Или район" at the start of a sentence).
-_CASED_STOP_WORDS = frozenset({"или"})
+# Russian "или" is the conjunction "or" and the name of the Ili; English "bay" and Russian
+# or Kazakh "бай" ("rich") name Bay County. Written as a name, each is the place:
+# capitalised inside a sentence ("в долине Или", "detained in Bay"), or before a place
+# word ("Или район" at the start of a sentence).
+_CASED_STOP_WORDS = frozenset({"или", "bay", "бай"})
 _PLACE_WORD = re.compile(
     r"[\s\-‐‑–]*(?:район|уезд|округ|префектур|долин|рек)[а-яё]{0,3}\b", re.IGNORECASE
 )
@@ -184,6 +185,10 @@ class _Gazetteer:
     # First character of a Chinese alias -> indexes into `hanzi`, so that only the aliases
     # that can occur in a text are searched for.
     hanzi_by_first: dict[str, tuple[int, ...]]
+    seat_of: dict[str, str]  # seat id -> its prefecture's id
+    # Alias key (Chinese ones too) -> places that name is spotted as in running text.
+    text_owners: dict[str, tuple[str, ...]]
+    children: dict[str, tuple[str, ...]]  # place id -> ids of the places directly in it
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,9 +333,7 @@ def _km(a: GazetteerPlace, lat: float, lon: float) -> float:
     return 111.2 * math.hypot(a.lat - lat, dx)
 
 
-def _merge_geonames(
-    curated: dict[str, GazetteerPlace], data: Any
-) -> dict[str, GazetteerPlace]:
+def _merge_geonames(curated: dict[str, GazetteerPlace], data: Any) -> dict[str, GazetteerPlace]:
     """The curated places with GeoNames' added (rules in docs/gazetteer.md): a GeoNames
     place with a curated place's Chinese name adds its names, coordinates and population to
     it; every other one is a township under the county whose seat is nearest. The curated
@@ -360,7 +363,15 @@ def _merge_geonames(
         if not candidates:
             unmatched.append((record, fields))
             continue
-        place_id = min(candidates, key=lambda i: (_MERGED_TYPES[curated[i].type], i))
+        # The candidate sharing the most names wins (GeoNames' Ürümqi is the city 乌鲁木齐市,
+        # not 乌鲁木齐县), then the city before the county.
+        keys = {_alias_key(n) for names in fields.values() for n in names}
+
+        def rank(i: str, keys: set[str] = keys) -> tuple[int, int, str]:
+            shared = sum(1 for alias in curated[i].names() if _alias_key(alias) in keys)
+            return (-shared, _MERGED_TYPES[curated[i].type], i)
+
+        place_id = min(candidates, key=rank)
         claimed.add(place_id)
         base = merged[place_id]
         known = set(base.names())
@@ -422,6 +433,15 @@ def _merge_geonames(
     return merged
 
 
+def _hanzi_owners(hanzi: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    owners: dict[str, list[str]] = {}
+    for alias, place_id in hanzi:
+        ids = owners.setdefault("zh:" + alias, [])
+        if place_id not in ids:
+            ids.append(place_id)
+    return {k: tuple(v) for k, v in owners.items()}
+
+
 def parse(data: Any, geonames: Any = None) -> _Gazetteer:
     """Validate the decoded data files (the curated table, GeoNames' if given), merge them
     and build the indexes."""
@@ -464,6 +484,10 @@ def parse(data: Any, geonames: Any = None) -> _Gazetteer:
                         text_ids.append(place.id)
                 max_words = max(max_words, sum(1 for _ in iter_words(alias)))
     hanzi.sort(key=lambda item: -len(item[0]))
+    children: dict[str, list[str]] = {}
+    for place in places.values():
+        if place.parent:
+            children.setdefault(place.parent, []).append(place.id)
     hanzi_by_first: dict[str, list[int]] = {}
     for index, (alias, _) in enumerate(hanzi):
         hanzi_by_first.setdefault(alias[0], []).append(index)
@@ -479,6 +503,12 @@ def parse(data: Any, geonames: Any = None) -> _Gazetteer:
         max_words=max_words,
         key_prefixes=frozenset(k[:n] for k in text_keys for n in range(3, len(k) + 1)),
         hanzi_by_first={c: tuple(v) for c, v in hanzi_by_first.items()},
+        seat_of={p.seat: p.id for p in places.values() if p.seat},
+        text_owners={
+            **{k: tuple(v) for k, v in text_keys.items()},
+            **_hanzi_owners(hanzi),
+        },
+        children={k: tuple(v) for k, v in children.items()},
     )
 
 
@@ -515,6 +545,38 @@ def get(place_id: str) -> GazetteerPlace:
 def aliases(place_id: str) -> list[str]:
     """Every name of a place in every script (KeyError for an unknown id)."""
     return list(get(place_id).names())
+
+
+def label(place_id: str, language: str | None) -> str:
+    """The name of a place to show to a reader of ``language`` (see GazetteerPlace.label)."""
+    return get(place_id).label(language)
+
+
+def ancestors(place_id: str) -> list[GazetteerPlace]:
+    """The places that contain this one, nearest first (county, prefecture, region)."""
+    gaz = load()
+    out: list[GazetteerPlace] = []
+    parent = gaz.places[place_id].parent
+    while parent is not None and len(out) < len(gaz.places):
+        out.append(gaz.places[parent])
+        parent = gaz.places[parent].parent
+    return out
+
+
+def children(place_id: str) -> list[GazetteerPlace]:
+    """The places directly inside this one, in file order."""
+    gaz = load()
+    return [gaz.places[i] for i in gaz.children.get(place_id, ())]
+
+
+def descendants(place_id: str) -> list[str]:
+    """Ids of this place and every place inside it, at any depth (a prefecture's counties
+    and their townships)."""
+    gaz = load()
+    out = [place_id]
+    for current in out:
+        out.extend(gaz.children.get(current, ()))
+    return out
 
 
 def lookup(alias: str) -> list[GazetteerPlace]:
@@ -753,10 +815,15 @@ def expand_query_places(query: str) -> list[str]:
     for place_id, *_ in find_places_in_text(query):
         direct.setdefault(place_id, None)
     found = dict(direct)
-    seat_of = {p.seat: p.id for p in gaz.places.values() if p.seat}
     for place_id in direct:
         seat = gaz.places[place_id].seat
-        for other in (seat, seat_of.get(place_id)):
+        for other in (seat, gaz.seat_of.get(place_id)):
             if other:
+                found.setdefault(other, None)
+        # A name this place shares with a curated place is spotted in text as the curated
+        # one (Көк Тоқай is Koktokay County, and a town too): segments saying it may be
+        # about this place.
+        for alias in gaz.places[place_id].lookup_only:
+            for other in gaz.text_owners.get(_alias_key(alias), ()):
                 found.setdefault(other, None)
     return list(found)
