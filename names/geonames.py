@@ -45,6 +45,9 @@ _ADMIN1, _POPULATION = 10, 14
 # Populated places (P) and administrative units (A); not hills, rivers or roads.
 _FEATURE_CLASSES = frozenset({"P", "A"})
 _MIN_TEXT_KEY = 4
+# Xinjiang's extent, with a margin: GeoNames gives admin1 code 13 to a few places in Inner
+# Mongolia (Xiashihao, Butahai... at 110° E), which are left out.
+_LATITUDES, _LONGITUDES = (34.0, 49.5), (73.0, 96.5)
 # Russian analyses that make a word a name, not a common word (pymorphy3 grammemes).
 _NAME_GRAMMEMES = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Abbr", "Trad"})
 _KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
@@ -127,6 +130,9 @@ def read_places(path: Path) -> list[dict[str, Any]]:
     for row in rows:
         if row.get("countrycode") != COUNTRY or str(row.get("admin1code")) != ADMIN1:
             continue
+        lat, lon = float(row["latitude"]), float(row["longitude"])
+        if not (_LATITUDES[0] <= lat <= _LATITUDES[1] and _LONGITUDES[0] <= lon <= _LONGITUDES[1]):
+            continue
         by_script: dict[str, list[str]] = {}
         for name in [row["name"], *row.get("alternatenames", [])]:
             name = " ".join(name.split())
@@ -141,8 +147,8 @@ def read_places(path: Path) -> list[dict[str, Any]]:
                 "geonameid": int(row["geonameid"]),
                 "name": row["name"],
                 "feature": row.get("feature"),
-                "lat": round(float(row["latitude"]), 5),
-                "lon": round(float(row["longitude"]), 5),
+                "lat": round(lat, 5),
+                "lon": round(lon, 5),
                 "population": int(row.get("population") or 0),
                 "names": {s: by_script[s] for s in SCRIPTS if s in by_script},
             }
