@@ -178,7 +178,7 @@ def test_read_a_geonames_dump_keeps_xinjiangs_places(tmp_path: Path) -> None:
 def test_a_file_that_is_no_geonames_dump_gets_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "places.txt"
     bad.write_text("Ghulja\t43.9\n", encoding="utf-8")
-    with pytest.raises(geonames.GeoNamesError, match="2 columns.*download.geonames.org"):
+    with pytest.raises(geonames.GeoNamesError, match=r"2 columns.*download.geonames.org"):
         geonames.read_places(bad)
     beijing = tmp_path / "CN.txt"
     beijing.write_text(_dump_line(3, "Haidian", "海淀", "P.PPL", "22") + "\n", encoding="utf-8")
