@@ -27,6 +27,8 @@ class SearchParams:
     q: str = ""
     language: str | None = None
     place: int | None = None
+    # The places inside ``place`` (its townships, a prefecture's counties), searched with it.
+    place_within: tuple[int, ...] = ()
     place_ids: tuple[str, ...] = ()
     person: int | None = None
     year_from: int | None = None
@@ -76,7 +78,8 @@ def build_filter(params: SearchParams, *, level: str = INDEXED_LEVEL) -> list[st
     if params.testimony:
         filters.append(f"testimony = {client.quote(params.testimony)}")
     if params.place is not None:
-        filters.append(f"places = {int(params.place)}")
+        pks = ", ".join(str(int(p)) for p in (params.place, *params.place_within))
+        filters.append(f"places IN [{pks}]")
     if params.place_ids:
         quoted = ", ".join(client.quote(p) for p in params.place_ids)
         filters.append(f"gazetteer_places IN [{quoted}] OR testimony_places IN [{quoted}]")

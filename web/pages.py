@@ -21,6 +21,7 @@ from search.client import SearchError
 from search.query import SearchParams, search_segments
 from testimonies.facts import people_facts, person_facts, place_facts, places_facts, with_claims
 from testimonies.models import Event, Person, Place, Segment, Testimony, Transcript
+from testimonies.places import places_within
 from testimonies.visibility import PUBLIC_LEVELS, levels_for
 from transcription.engine.writers import write
 from transcription.pipeline import load_result
@@ -175,22 +176,6 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _places_within(place: Place, gazetteer_id: str | None) -> list[int]:
-    """Ids of the places inside ``place``: its children in the database at any depth, and
-    the places of every gazetteer place inside its own (a county's townships)."""
-    public = Place.objects.public()
-    within: set[int] = set()
-    if gazetteer_id:
-        inside = gazetteer.descendants(gazetteer_id)[1:]
-        within |= set(public.filter(gazetteer_id__in=inside).values_list("pk", flat=True))
-    frontier = {place.pk}
-    while frontier:
-        frontier = set(public.filter(parent__in=frontier).values_list("pk", flat=True))
-        frontier -= within | {place.pk}
-        within |= frontier
-    return sorted(within)
-
-
 def _gazetteer_parent(gazetteer_id: str | None) -> Place | None:
     """The public place of the nearest gazetteer place that contains this one."""
     if not gazetteer_id:
@@ -225,7 +210,7 @@ def place_page(request: HttpRequest, place_id: int) -> HttpResponse:
     ancestors = []
     if facts.gazetteer_id:
         ancestors = [a.label(language) for a in gazetteer.ancestors(facts.gazetteer_id)]
-    within = _places_within(place, facts.gazetteer_id)
+    within = places_within(place.pk, among=Place.objects.public())
     return render(
         request,
         "testimonies/place.html",

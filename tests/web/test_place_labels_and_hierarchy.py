@@ -80,3 +80,20 @@ def test_a_county_page_shows_its_townships_and_their_public_testimonies(archive:
     township_page = Client().get(f"/places/{township.pk}/").content.decode()
     assert f'href="/places/{county.pk}/"' in township_page  # its county, from the gazetteer
     assert "/t/county-1/" not in township_page
+
+
+def _testimonies(params: dict[str, Any]) -> set[str]:
+    response = Client().get("/api/v1/search", params)
+    assert response.status_code == 200, response.content
+    return {hit["testimony"] for hit in response.json()["hits"]}
+
+
+def test_the_place_filter_on_a_county_includes_its_townships(archive: None):
+    county = Place.objects.get(gazetteer_id="guma")
+    township = Place.objects.get(gazetteer_id="gn-1279524")
+    assert _testimonies({"place": county.pk}) == {"county-1", "township-1"}
+    assert _testimonies({"place": township.pk}) == {"township-1"}
+    assert _testimonies({"place": "Guma"}) == {"county-1", "township-1"}
+    assert _testimonies({"place": "Hotan"}) == {"county-1", "township-1"}
+    assert _testimonies({"place": "gn-1279524"}) == {"township-1"}
+    assert _testimonies({"place": "Ili"}) == {"ghulja-1"}
