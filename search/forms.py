@@ -20,7 +20,10 @@ class SearchForm(forms.Form):
     place = forms.CharField(
         required=False,
         max_length=100,
-        help_text="A place id, or a place name in any script (Ghulja, Құлжа, 伊宁…).",
+        help_text=(
+            "A place id, a gazetteer id or a place name in any script (Ghulja, Құлжа, 伊宁…); "
+            "the places inside it count too (a county's townships, a prefecture's counties)."
+        ),
     )
     person = forms.IntegerField(required=False, min_value=1)
     year_from = forms.IntegerField(required=False, min_value=1900, max_value=2100)
