@@ -653,18 +653,18 @@ _JOINER = re.compile(r"^[\s\-‐‑–]*$")
 
 
 @lru_cache(maxsize=262144)
-def _text_word(surface: str, russian: bool) -> tuple[bool, str, str | None]:
-    """(is a Chinese word, lookup key, Russian adjective stem or None) of one word of
-    running text. The key of a Russian adjective is that of its -ский form, so that
-    "Кульджинском уезде" is an inflected "Кульджинский уезд".
+def _text_word(surface: str, russian: bool) -> tuple[str, str, str | None]:
+    """(script, lookup key, Russian adjective stem or None) of one word of running text.
+    The key of a Russian adjective is that of its -ский form, so that "Кульджинском уезде"
+    is an inflected "Кульджинский уезд".
 
     Cached because the same words come back in segment after segment at reindex time.
     """
     adjective = _RU_ADJECTIVE.fullmatch(surface.lower()) if russian else None
     if adjective:
         stem = adjective.group(1)
-        return False, fold_token(stem + "ский", strip_patronymic=False), stem
-    return detect_script(surface) == "hani", fold_token(surface, strip_patronymic=False), None
+        return "cyrl", fold_token(stem + "ский", strip_patronymic=False), stem
+    return detect_script(surface), fold_token(surface, strip_patronymic=False), None
 
 
 def _adjective_places(stem: str) -> tuple[str, ...]:
@@ -732,16 +732,16 @@ def find_places_in_text(text: str, language: str | None = None) -> list[tuple[st
     ends: list[int] = []
     offsets = [0]
     keys: list[str] = []
-    surfaces: list[str] = []
+    scripts: list[str] = []
     adjectives: list[str | None] = []
     russian = _language_code(language) in (None, "ru")
     for surface, start, end in word_spans(text):
-        is_hanzi, key, adjective = _text_word(surface, russian)
-        if is_hanzi:
+        script, key, adjective = _text_word(surface, russian)
+        if script == "hani":
             continue
         starts.append(start)
         ends.append(end)
-        surfaces.append(surface)
+        scripts.append(script)
         keys.append(key)
         adjectives.append(adjective)
         offsets.append(offsets[-1] + len(key))
@@ -783,10 +783,8 @@ def find_places_in_text(text: str, language: str | None = None) -> list[tuple[st
                 ids = _adjective_places(adjective)
             else:
                 key = joined[base : offsets[i + n]]
-                script = None if language is None else detect_script(surfaces[i])
-                ids = _match_key(
-                    key, language, offsets[i + n - 1] - base, script if script != "mixed" else None
-                )
+                script = None if language is None or scripts[i] == "mixed" else scripts[i]
+                ids = _match_key(key, language, offsets[i + n - 1] - base, script)
             if ids and n == 1 and _common_word(text, starts[i], ends[i]):
                 ids = ()
             if ids:
