@@ -255,7 +255,14 @@ def _parse_entry(raw: Any, index: int) -> GazetteerPlace:
         lat=coords["lat"],
         lon=coords["lon"],
         seat=seat,
-        **names,
+        zh=names["zh"],
+        pinyin=names["pinyin"],
+        ug=names["ug"],
+        en=names["en"],
+        uly=names["uly"],
+        ug_cyrl=names["ug_cyrl"],
+        kk=names["kk"],
+        ru=names["ru"],
     )
 
 
@@ -388,7 +395,11 @@ def _merge_geonames(curated: dict[str, GazetteerPlace], data: Any) -> dict[str, 
         lookup_only = set(record.get("lookup_only", ())) & new_names
         merged[place_id] = replace(
             base,
-            **added,
+            en=added.get("en", base.en),
+            zh=added.get("zh", base.zh),
+            ug=added.get("ug", base.ug),
+            kk=added.get("kk", base.kk),
+            ru=added.get("ru", base.ru),
             lat=base.lat if base.lat is not None else record.get("lat"),
             lon=base.lon if base.lon is not None else record.get("lon"),
             population=base.population or record.get("population") or None,
@@ -783,8 +794,8 @@ def find_places_in_text(text: str, language: str | None = None) -> list[tuple[st
                 ids = _adjective_places(adjective)
             else:
                 key = joined[base : offsets[i + n]]
-                script = None if language is None or scripts[i] == "mixed" else scripts[i]
-                ids = _match_key(key, language, offsets[i + n - 1] - base, script)
+                only = None if language is None or scripts[i] == "mixed" else scripts[i]
+                ids = _match_key(key, language, offsets[i + n - 1] - base, only)
             if ids and n == 1 and _common_word(text, starts[i], ends[i]):
                 ids = ()
             if ids:
