@@ -590,12 +590,23 @@ def descendants(place_id: str) -> list[str]:
     return out
 
 
-def lookup(alias: str) -> list[GazetteerPlace]:
+def lookup(alias: str, *, preferred: bool = False) -> list[GazetteerPlace]:
     """Places that have this name, in any script or spelling ("Кульджа" -> Ghulja).
 
     A generic word around the name ("County", "ناھىيىسى", "县") is ignored when the exact
-    name is not known.
+    name is not known. With ``preferred``, a name that running text attributes to some of
+    these places gives only those: "Ili" is the prefecture, not also the GeoNames towns once
+    called Ili, for which it is a lookup-only name.
     """
+    found = _lookup(alias)
+    if preferred:
+        owners = load().text_owners.get(_alias_key(alias.strip()), ())
+        spotted = [p for p in found if p.id in owners]
+        return spotted or found
+    return found
+
+
+def _lookup(alias: str) -> list[GazetteerPlace]:
     gaz = load()
     alias = alias.strip()
     if not alias:
