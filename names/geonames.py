@@ -27,7 +27,10 @@ __all__ = [
     "DATA_FILE",
     "GeoNamesError",
     "build",
+    "common_word_aliases",
+    "is_common_word",
     "read_places",
+    "script_of",
     "write",
 ]
 
