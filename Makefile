@@ -52,6 +52,7 @@ test: lint typecheck pytest
 
 bench: setup $(ENGINES_STAMP)
 	$(BIN)/python bench/crossscript_search.py
+	$(BIN)/python bench/gazetteer_geonames.py --out bench/results/gazetteer-geonames.json
 	$(BIN)/python bench/documents_speed.py
 	$(BIN)/python bench/extraction.py --out bench/results/extraction-test.json
 	$(BIN)/python bench/transcription_cpu.py --seconds 180

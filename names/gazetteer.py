@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from names.folding import detect_script, fold_token, iter_words, word_spans
+from names.geonames import DATA_FILE as GEONAMES_FILE
 
 __all__ = [
     "DATA_FILE",
+    "GEONAMES_FILE",
     "PLACE_TYPES",
     "GazetteerError",
     "GazetteerPlace",
     "aliases",
+    "ancestors",
+    "children",
+    "descendants",
     "expand_query_places",
     "find_places_in_text",
     "get",
+    "label",
     "load",
     "lookup",
     "places",
@@ -70,10 +77,11 @@ TEXT_STOP_WORDS = frozenset(
     {"или", "бай", "باي", "bay", "bai", "толы", "toli", "қаба", "jing", "جىڭ", "жың", "lop"}
 )
 
-# Russian "или" is the conjunction "or" and the name of the Ili. Written as a name, it is
-# the place: capitalised inside a sentence ("в долине Или"), or before a place word
-# ("Или район" at the start of a sentence).
-_CASED_STOP_WORDS = frozenset({"или"})
+# Russian "или" is the conjunction "or" and the name of the Ili; English "bay" and Russian
+# or Kazakh "бай" ("rich") name Bay County. Written as a name, each is the place:
+# capitalised inside a sentence ("в долине Или", "detained in Bay"), or before a place
+# word ("Или район" at the start of a sentence).
+_CASED_STOP_WORDS = frozenset({"или", "bay", "бай"})
 _PLACE_WORD = re.compile(
     r"[\s\-‐‑–]*(?:район|уезд|округ|префектур|долин|рек)[а-яё]{0,3}\b", re.IGNORECASE
 )
@@ -126,11 +134,26 @@ class GazetteerPlace:
     lat: float | None = None
     lon: float | None = None
     seat: str | None = None
+    population: int | None = None
+    geonameid: int | None = None
+    # Names found by lookup and search but never spotted in running text (common words).
+    lookup_only: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
         """The English name to show."""
         return self.en[0]
+
+    def label(self, language: str | None) -> str:
+        """The name to show to a reader of ``language`` (en, kk, ru, ug, zh...): the
+        first name in that language's script, English where the place has none. Chinese
+        shows the short name where there is one (伊宁, not 伊宁市)."""
+        code = _language_code(language) or "en"
+        if code == "zh" and self.zh:
+            short = [n for n in self.zh if not n.endswith(_GENERIC_HANZI)]
+            return (short or list(self.zh))[0]
+        names = {"kk": self.kk or self.ug_cyrl, "ru": self.ru, "ug": self.ug}.get(code, ())
+        return names[0] if names else self.name
 
     def names(self) -> tuple[str, ...]:
         """Every name of the place in every script, without repeats."""
@@ -162,6 +185,10 @@ class _Gazetteer:
     # First character of a Chinese alias -> indexes into `hanzi`, so that only the aliases
     # that can occur in a text are searched for.
     hanzi_by_first: dict[str, tuple[int, ...]]
+    seat_of: dict[str, str]  # seat id -> its prefecture's id
+    # Alias key (Chinese ones too) -> places that name is spotted as in running text.
+    text_owners: dict[str, tuple[str, ...]]
+    children: dict[str, tuple[str, ...]]  # place id -> ids of the places directly in it
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,7 +255,14 @@ def _parse_entry(raw: Any, index: int) -> GazetteerPlace:
         lat=coords["lat"],
         lon=coords["lon"],
         seat=seat,
-        **names,
+        zh=names["zh"],
+        pinyin=names["pinyin"],
+        ug=names["ug"],
+        en=names["en"],
+        uly=names["uly"],
+        ug_cyrl=names["ug_cyrl"],
+        kk=names["kk"],
+        ru=names["ru"],
     )
 
 
@@ -243,8 +277,7 @@ def _generic_keys() -> frozenset[str]:
     return frozenset(fold_token(w, strip_patronymic=False) for w in _GENERIC_WORDS.split())
 
 
-def parse(data: Any) -> _Gazetteer:
-    """Validate the decoded data file and build the indexes."""
+def _curated(data: Any) -> dict[str, GazetteerPlace]:
     if not isinstance(data, dict) or not isinstance(data.get("places"), list):
         raise GazetteerError("gazetteer: the file must be an object with a 'places' list")
     places: dict[str, GazetteerPlace] = {}
@@ -260,6 +293,172 @@ def parse(data: Any) -> _Gazetteer:
                 raise GazetteerError(
                     f"gazetteer entry {place.id!r}: {field} {ref!r} does not exist"
                 )
+    return places
+
+
+# A GeoNames place is the curated place with the same Chinese name, the curated one's
+# generic word aside (泽普 = 泽普县, not 喀什乡 = 喀什); a city before a district, a county,
+# a prefecture (喀什 is Kashgar City).
+_MERGED_TYPES = {"city": 0, "district": 1, "county": 2, "prefecture": 3}
+_SCRIPT_FIELDS = {"latn": "en", "hani": "zh", "arab": "ug"}
+_KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+# A GeoNames place lies in the county whose seat is nearest, if one is this close.
+_NEAREST_SEAT_KM = 120.0
+
+
+def _zh_stem(name: str) -> str:
+    for generic in _GENERIC_HANZI:
+        if name.endswith(generic) and len(name) > len(generic) + 1:
+            return name[: -len(generic)]
+    return name
+
+
+def _field_of(name: str, script: str) -> str:
+    if script == "cyrl":
+        return "kk" if _KAZAKH_LETTERS & set(name) else "ru"
+    return _SCRIPT_FIELDS[script]
+
+
+def _geonames_names(record: dict[str, Any]) -> dict[str, list[str]]:
+    names = record.get("names")
+    if not isinstance(names, dict):
+        raise GazetteerError(f"GeoNames place {record.get('geonameid')!r}: no 'names' object")
+    fields: dict[str, list[str]] = {}
+    for script, values in names.items():
+        if script not in ("latn", "cyrl", "arab", "hani") or not isinstance(values, list):
+            raise GazetteerError(
+                f"GeoNames place {record.get('geonameid')!r}: bad names for script {script!r}"
+            )
+        for name in values:
+            fields.setdefault(_field_of(name, script), []).append(name)
+    return fields
+
+
+def _km(a: GazetteerPlace, lat: float, lon: float) -> float:
+    assert a.lat is not None and a.lon is not None
+    dx = (a.lon - lon) * math.cos(math.radians((a.lat + lat) / 2))
+    return 111.2 * math.hypot(a.lat - lat, dx)
+
+
+def _merge_geonames(curated: dict[str, GazetteerPlace], data: Any) -> dict[str, GazetteerPlace]:
+    """The curated places with GeoNames' added (rules in docs/gazetteer.md): a GeoNames
+    place with a curated place's Chinese name adds its names, coordinates and population to
+    it; every other one is a township under the county whose seat is nearest. The curated
+    table wins: a GeoNames name of another curated place is not added to a curated place,
+    and is lookup-only on a GeoNames one."""
+    if not isinstance(data, dict) or not isinstance(data.get("places"), list):
+        raise GazetteerError("GeoNames data: the file must be an object with a 'places' list")
+    stems: dict[str, list[str]] = {}
+    owners: dict[str, set[str]] = {}
+    for place in curated.values():
+        for alias in place.names():
+            owners.setdefault(_alias_key(alias), set()).add(place.id)
+        if place.type in _MERGED_TYPES:
+            for zh in place.zh:
+                for name in {zh, _zh_stem(zh)}:
+                    ids = stems.setdefault(name, [])
+                    if place.id not in ids:
+                        ids.append(place.id)
+    merged = dict(curated)
+    claimed: set[str] = set()
+    unmatched: list[tuple[dict[str, Any], dict[str, list[str]]]] = []
+    records = sorted(data["places"], key=lambda r: (-int(r.get("population") or 0), r["geonameid"]))
+    for record in records:
+        fields = _geonames_names(record)
+        candidates = {i for n in fields.get("zh", ()) for i in stems.get(n, ())}
+        candidates -= claimed
+        if not candidates:
+            unmatched.append((record, fields))
+            continue
+        # The candidate sharing the most names wins (GeoNames' Ürümqi is the city 乌鲁木齐市,
+        # not 乌鲁木齐县), then the city before the county.
+        keys = {_alias_key(n) for names in fields.values() for n in names}
+
+        def rank(i: str, keys: set[str] = keys) -> tuple[int, int, str]:
+            shared = sum(1 for alias in curated[i].names() if _alias_key(alias) in keys)
+            return (-shared, _MERGED_TYPES[curated[i].type], i)
+
+        place_id = min(candidates, key=rank)
+        claimed.add(place_id)
+        base = merged[place_id]
+        known = set(base.names())
+        added: dict[str, tuple[str, ...]] = {}
+        new_names: set[str] = set()
+        for field, names in fields.items():
+            new = [
+                n
+                for n in dict.fromkeys(names)
+                if n not in known and owners.get(_alias_key(n), {place_id}) <= {place_id}
+            ]
+            added[field] = getattr(base, field) + tuple(new)
+            new_names.update(new)
+        lookup_only = set(record.get("lookup_only", ())) & new_names
+        merged[place_id] = replace(
+            base,
+            en=added.get("en", base.en),
+            zh=added.get("zh", base.zh),
+            ug=added.get("ug", base.ug),
+            kk=added.get("kk", base.kk),
+            ru=added.get("ru", base.ru),
+            lat=base.lat if base.lat is not None else record.get("lat"),
+            lon=base.lon if base.lon is not None else record.get("lon"),
+            population=base.population or record.get("population") or None,
+            geonameid=base.geonameid or record["geonameid"],
+            lookup_only=base.lookup_only | frozenset(lookup_only),
+            sources=(*base.sources, "GeoNames"),
+        )
+    seats = [
+        p for p in merged.values() if p.type in COUNTY_LEVEL and p.lat is not None and p.parent
+    ]
+    region = next((p.id for p in curated.values() if p.type == "region"), None)
+    for record, fields in sorted(unmatched, key=lambda item: item[0]["geonameid"]):
+        lat, lon = float(record["lat"]), float(record["lon"])
+        nearest = min(seats, key=lambda p: _km(p, lat, lon), default=None)
+        parent = (
+            nearest.id
+            if nearest is not None and _km(nearest, lat, lon) <= _NEAREST_SEAT_KM
+            else region
+        )
+        every = [n for names in fields.values() for n in names]
+        lookup_only = set(record.get("lookup_only", ())) | {
+            n for n in every if _alias_key(n) in owners
+        }
+        place_id = f"gn-{record['geonameid']}"
+        merged[place_id] = GazetteerPlace(
+            id=place_id,
+            type="township",
+            parent=parent,
+            zh=tuple(fields.get("zh", ())),
+            pinyin=(),
+            ug=tuple(fields.get("ug", ())),
+            en=tuple(fields.get("en", ())) or (str(record["name"]),),
+            kk=tuple(fields.get("kk", ())),
+            ru=tuple(fields.get("ru", ())),
+            sources=("GeoNames",),
+            lat=lat,
+            lon=lon,
+            population=int(record.get("population") or 0) or None,
+            geonameid=int(record["geonameid"]),
+            lookup_only=frozenset(lookup_only),
+        )
+    return merged
+
+
+def _hanzi_owners(hanzi: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    owners: dict[str, list[str]] = {}
+    for alias, place_id in hanzi:
+        ids = owners.setdefault("zh:" + alias, [])
+        if place_id not in ids:
+            ids.append(place_id)
+    return {k: tuple(v) for k, v in owners.items()}
+
+
+def parse(data: Any, geonames: Any = None) -> _Gazetteer:
+    """Validate the decoded data files (the curated table, GeoNames' if given), merge them
+    and build the indexes."""
+    places = _curated(data)
+    if geonames is not None:
+        places = _merge_geonames(places, geonames)
     by_key: dict[str, list[str]] = {}
     text_keys: dict[str, list[str]] = {}
     script_keys: dict[str, dict[str, list[str]]] = {}
@@ -268,6 +467,8 @@ def parse(data: Any) -> _Gazetteer:
     max_words = 1
     for place in places.values():
         for alias in place.ru:
+            if alias in place.lookup_only:
+                continue
             name = _ru_stem(alias)
             if not re.fullmatch(r"[а-я]{3,}", name):
                 continue
@@ -283,6 +484,8 @@ def parse(data: Any) -> _Gazetteer:
             ids = by_key.setdefault(key, [])
             if place.id not in ids:
                 ids.append(place.id)
+            if alias in place.lookup_only:
+                continue
             if key.startswith("zh:"):
                 hanzi.append((alias, place.id))
             elif len(key) >= 3:
@@ -292,6 +495,10 @@ def parse(data: Any) -> _Gazetteer:
                         text_ids.append(place.id)
                 max_words = max(max_words, sum(1 for _ in iter_words(alias)))
     hanzi.sort(key=lambda item: -len(item[0]))
+    children: dict[str, list[str]] = {}
+    for place in places.values():
+        if place.parent:
+            children.setdefault(place.parent, []).append(place.id)
     hanzi_by_first: dict[str, list[int]] = {}
     for index, (alias, _) in enumerate(hanzi):
         hanzi_by_first.setdefault(alias[0], []).append(index)
@@ -307,17 +514,28 @@ def parse(data: Any) -> _Gazetteer:
         max_words=max_words,
         key_prefixes=frozenset(k[:n] for k in text_keys for n in range(3, len(k) + 1)),
         hanzi_by_first={c: tuple(v) for c, v in hanzi_by_first.items()},
+        seat_of={p.seat: p.id for p in places.values() if p.seat},
+        text_owners={
+            **{k: tuple(v) for k, v in text_keys.items()},
+            **_hanzi_owners(hanzi),
+        },
+        children={k: tuple(v) for k, v in children.items()},
     )
 
 
-@lru_cache(maxsize=4)
-def load(path: Path = DATA_FILE) -> _Gazetteer:
-    """Load and validate the gazetteer (once per path)."""
+def _read(path: Path) -> Any:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise GazetteerError(f"gazetteer {path}: not valid JSON ({exc})") from exc
-    return parse(data)
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = DATA_FILE, geonames_path: Path | None = GEONAMES_FILE) -> _Gazetteer:
+    """Load, validate and merge the gazetteer (once per pair of paths); GeoNames' places
+    are left out with ``geonames_path=None`` or when its file is missing."""
+    geonames = _read(geonames_path) if geonames_path and geonames_path.is_file() else None
+    return parse(_read(path), geonames)
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,12 +558,55 @@ def aliases(place_id: str) -> list[str]:
     return list(get(place_id).names())
 
 
-def lookup(alias: str) -> list[GazetteerPlace]:
+def label(place_id: str, language: str | None) -> str:
+    """The name of a place to show to a reader of ``language`` (see GazetteerPlace.label)."""
+    return get(place_id).label(language)
+
+
+def ancestors(place_id: str) -> list[GazetteerPlace]:
+    """The places that contain this one, nearest first (county, prefecture, region)."""
+    gaz = load()
+    out: list[GazetteerPlace] = []
+    parent = gaz.places[place_id].parent
+    while parent is not None and len(out) < len(gaz.places):
+        out.append(gaz.places[parent])
+        parent = gaz.places[parent].parent
+    return out
+
+
+def children(place_id: str) -> list[GazetteerPlace]:
+    """The places directly inside this one, in file order."""
+    gaz = load()
+    return [gaz.places[i] for i in gaz.children.get(place_id, ())]
+
+
+def descendants(place_id: str) -> list[str]:
+    """Ids of this place and every place inside it, at any depth (a prefecture's counties
+    and their townships)."""
+    gaz = load()
+    out = [place_id]
+    for current in out:
+        out.extend(gaz.children.get(current, ()))
+    return out
+
+
+def lookup(alias: str, *, preferred: bool = False) -> list[GazetteerPlace]:
     """Places that have this name, in any script or spelling ("Кульджа" -> Ghulja).
 
     A generic word around the name ("County", "ناھىيىسى", "县") is ignored when the exact
-    name is not known.
+    name is not known. With ``preferred``, a name that running text attributes to some of
+    these places gives only those: "Ili" is the prefecture, not also the GeoNames towns once
+    called Ili, for which it is a lookup-only name.
     """
+    found = _lookup(alias)
+    if preferred:
+        owners = load().text_owners.get(_alias_key(alias.strip()), ())
+        spotted = [p for p in found if p.id in owners]
+        return spotted or found
+    return found
+
+
+def _lookup(alias: str) -> list[GazetteerPlace]:
     gaz = load()
     alias = alias.strip()
     if not alias:
@@ -414,18 +675,18 @@ _JOINER = re.compile(r"^[\s\-‐‑–]*$")
 
 
 @lru_cache(maxsize=262144)
-def _text_word(surface: str, russian: bool) -> tuple[bool, str, str | None]:
-    """(is a Chinese word, lookup key, Russian adjective stem or None) of one word of
-    running text. The key of a Russian adjective is that of its -ский form, so that
-    "Кульджинском уезде" is an inflected "Кульджинский уезд".
+def _text_word(surface: str, russian: bool) -> tuple[str, str, str | None]:
+    """(script, lookup key, Russian adjective stem or None) of one word of running text.
+    The key of a Russian adjective is that of its -ский form, so that "Кульджинском уезде"
+    is an inflected "Кульджинский уезд".
 
     Cached because the same words come back in segment after segment at reindex time.
     """
     adjective = _RU_ADJECTIVE.fullmatch(surface.lower()) if russian else None
     if adjective:
         stem = adjective.group(1)
-        return False, fold_token(stem + "ский", strip_patronymic=False), stem
-    return detect_script(surface) == "hani", fold_token(surface, strip_patronymic=False), None
+        return "cyrl", fold_token(stem + "ский", strip_patronymic=False), stem
+    return detect_script(surface), fold_token(surface, strip_patronymic=False), None
 
 
 def _adjective_places(stem: str) -> tuple[str, ...]:
@@ -493,16 +754,16 @@ def find_places_in_text(text: str, language: str | None = None) -> list[tuple[st
     ends: list[int] = []
     offsets = [0]
     keys: list[str] = []
-    surfaces: list[str] = []
+    scripts: list[str] = []
     adjectives: list[str | None] = []
     russian = _language_code(language) in (None, "ru")
     for surface, start, end in word_spans(text):
-        is_hanzi, key, adjective = _text_word(surface, russian)
-        if is_hanzi:
+        script, key, adjective = _text_word(surface, russian)
+        if script == "hani":
             continue
         starts.append(start)
         ends.append(end)
-        surfaces.append(surface)
+        scripts.append(script)
         keys.append(key)
         adjectives.append(adjective)
         offsets.append(offsets[-1] + len(key))
@@ -544,10 +805,8 @@ def find_places_in_text(text: str, language: str | None = None) -> list[tuple[st
                 ids = _adjective_places(adjective)
             else:
                 key = joined[base : offsets[i + n]]
-                script = None if language is None else detect_script(surfaces[i])
-                ids = _match_key(
-                    key, language, offsets[i + n - 1] - base, script if script != "mixed" else None
-                )
+                only = None if language is None or scripts[i] == "mixed" else scripts[i]
+                ids = _match_key(key, language, offsets[i + n - 1] - base, only)
             if ids and n == 1 and _common_word(text, starts[i], ends[i]):
                 ids = ()
             if ids:
@@ -576,10 +835,15 @@ def expand_query_places(query: str) -> list[str]:
     for place_id, *_ in find_places_in_text(query):
         direct.setdefault(place_id, None)
     found = dict(direct)
-    seat_of = {p.seat: p.id for p in gaz.places.values() if p.seat}
     for place_id in direct:
         seat = gaz.places[place_id].seat
-        for other in (seat, seat_of.get(place_id)):
+        for other in (seat, gaz.seat_of.get(place_id)):
             if other:
+                found.setdefault(other, None)
+        # A name this place shares with a curated place is spotted in text as the curated
+        # one (Көк Тоқай is Koktokay County, and a town too): segments saying it may be
+        # about this place.
+        for alias in gaz.places[place_id].lookup_only:
+            for other in gaz.text_owners.get(_alias_key(alias), ()):
                 found.setdefault(other, None)
     return list(found)

@@ -9,6 +9,7 @@ from search.query import SearchParams
 from testimonies.importing import EXTERNAL_ID
 from testimonies.languages import LANGUAGE_CHOICES
 from testimonies.models import Person
+from testimonies.places import places_within
 
 MAX_QUERY = 200
 
@@ -19,7 +20,10 @@ class SearchForm(forms.Form):
     place = forms.CharField(
         required=False,
         max_length=100,
-        help_text="A place id, or a place name in any script (Ghulja, Құлжа, 伊宁…).",
+        help_text=(
+            "A place id, a gazetteer id or a place name in any script (Ghulja, Құлжа, 伊宁…); "
+            "the places inside it count too (a county's townships, a prefecture's counties)."
+        ),
     )
     person = forms.IntegerField(required=False, min_value=1)
     year_from = forms.IntegerField(required=False, min_value=1900, max_value=2100)
@@ -35,17 +39,24 @@ class SearchForm(forms.Form):
         return "".join(ch for ch in value if ch.isprintable())
 
     def clean_place(self) -> int | tuple[str, ...] | None:
+        """A place id, or the gazetteer places a name (or a gazetteer id) denotes; either
+        with every place inside it, so a county finds its townships' testimonies too."""
         value = (self.cleaned_data.get("place") or "").strip()
         if not value:
             return None
         if value.isdigit():
             return int(value)
-        ids = tuple(gazetteer.expand_query_places(value))
-        if not ids:
+        try:
+            named = [gazetteer.get(value).id]
+        except KeyError:
+            named = gazetteer.expand_query_places(value)
+        if not named:
             raise forms.ValidationError(
                 f"{value!r} is not a place in the gazetteer; try another spelling or a place id."
             )
-        return ids
+        return tuple(
+            dict.fromkeys(i for place_id in named for i in gazetteer.descendants(place_id))
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -60,6 +71,7 @@ class SearchForm(forms.Form):
             q=data.get("q") or "",
             language=data.get("language") or None,
             place=place if isinstance(place := data.get("place"), int) else None,
+            place_within=places_within(place) if isinstance(place, int) else (),
             place_ids=place if isinstance(place, tuple) else (),
             person=data.get("person"),
             year_from=data.get("year_from"),

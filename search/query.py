@@ -27,6 +27,8 @@ class SearchParams:
     q: str = ""
     language: str | None = None
     place: int | None = None
+    # The places inside ``place`` (its townships, a prefecture's counties), searched with it.
+    place_within: tuple[int, ...] = ()
     place_ids: tuple[str, ...] = ()
     person: int | None = None
     year_from: int | None = None
@@ -76,7 +78,8 @@ def build_filter(params: SearchParams, *, level: str = INDEXED_LEVEL) -> list[st
     if params.testimony:
         filters.append(f"testimony = {client.quote(params.testimony)}")
     if params.place is not None:
-        filters.append(f"places = {int(params.place)}")
+        pks = ", ".join(str(int(p)) for p in (params.place, *params.place_within))
+        filters.append(f"places IN [{pks}]")
     if params.place_ids:
         quoted = ", ".join(client.quote(p) for p in params.place_ids)
         filters.append(f"gazetteer_places IN [{quoted}] OR testimony_places IN [{quoted}]")
@@ -92,33 +95,100 @@ def build_filter(params: SearchParams, *, level: str = INDEXED_LEVEL) -> list[st
 
 
 def render_highlight(formatted: str) -> str:
-    """Escape a Meilisearch-formatted string and turn our tags into <mark>."""
-    return html.escape(formatted).replace(PRE, "<mark>").replace(POST, "</mark>")
+    """Escape a Meilisearch-formatted string and turn our tags into <mark>, each mark widened
+    to the whole word it lies in."""
+    text, spans = _tagged_spans(formatted)
+    return _render(text, spans)
+
+
+# A letter of a word that a mark must not cut: anything but Chinese characters, which have
+# no spaces between words (a mark there stays the name Meilisearch or the gazetteer found).
+_WORD_LETTER = re.compile(r"[^\W_\u3400-\u9fff\uf900-\ufaff]|[\u0300-\u036f\u064b-\u065f\u0670]")
+
+
+def _tagged_spans(formatted: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text without our tags, and the (start, end) of each tagged part."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    length = 0
+    for part in re.split(f"([{PRE}{POST}])", formatted):
+        if part == PRE:
+            start = length
+        elif part == POST:
+            if start is not None and length > start:
+                spans.append((start, length))
+            start = None
+        else:
+            out.append(part)
+            length += len(part)
+    return "".join(out), spans
+
+
+def _whole_word(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen text[start:end] to the word it lies in. Meilisearch marks as many letters as the
+    query has when it matches with a typo ("gulja" marks "Ghulj" in "Ghulja")."""
+    while start > 0 and _WORD_LETTER.match(text[start - 1]) and _WORD_LETTER.match(text[start]):
+        start -= 1
+    while end < len(text) and _WORD_LETTER.match(text[end]) and _WORD_LETTER.match(text[end - 1]):
+        end += 1
+    return start, end
+
+
+def _render(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """HTML of ``text`` with each span, widened to whole words, in a <mark>."""
+    out: list[str] = []
+    last = 0
+    for start, end in sorted(_whole_word(text, s, e) for s, e in spans):
+        if end <= last:
+            continue  # inside a word marked already
+        start = max(start, last)
+        out.append(html.escape(text[last:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _highlight_by_keys(text: str, keys: set[str]) -> str:
-    """Mark the words of `text` whose folded key is one of `keys` (cross-script matches),
-    and the same way the names inside Chinese text, which has no spaces (我的哥哥艾力失踪了)."""
+def _spans_by_keys(text: str, keys: set[str]) -> list[tuple[int, int]]:
+    """The words of ``text`` whose folded key is one of ``keys`` (cross-script matches), and
+    the same way the names inside Chinese text, which has no spaces (我的哥哥艾力失踪了)."""
     found = [m.span() for m in _WORD.finditer(text) if folding.fold_token(m.group(0)) in keys]
     found += [
         (name.start, name.end)
         for name in folding.iter_chinese_names(text)
         if folding.fold_token(name.surface) in keys
     ]
-    out: list[str] = []
-    last = 0
-    # A name inside a word that is marked whole is not marked again.
-    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
-        if start < last:
-            continue
-        out.append(html.escape(text[last:start]))
-        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
-        last = end
-    out.append(html.escape(text[last:]))
-    return "".join(out)
+    return found
+
+
+def _spans_of_places(text: str, language: str | None, place_ids: set[str]) -> list[tuple[int, int]]:
+    """Where ``text`` names one of the places a query named, through any alias and
+    inflection (Құлжаға for Ghulja)."""
+    if not place_ids or not text:
+        return []
+    return [
+        (start, end)
+        for place_id, start, end, _ in gazetteer.find_places_in_text(text, language)
+        if place_id in place_ids
+    ]
+
+
+def _highlight(
+    formatted: str, text: str, language: str | None, keys: set[str], place_ids: set[str]
+) -> str:
+    """The highlighted (cropped) text of a hit: Meilisearch's marks on whole words, and the
+    words that matched through a folded key or a gazetteer alias, which Meilisearch does not
+    mark. Without a mark of Meilisearch's the whole text is shown."""
+    shown, spans = _tagged_spans(formatted)
+    if not spans:
+        shown = text
+        spans = _spans_by_keys(shown, keys) if keys else []
+    spans += _spans_of_places(shown, language, place_ids)
+    return _render(shown, spans)
 
 
 def _queries(
@@ -245,6 +315,7 @@ def search_segments(params: SearchParams, *, levels: Sequence[str] = PUBLIC_LEVE
             excluded[level] |= stale[level]
         requested = [*FACETS, "testimony"]
     folded_keys = set(folding.fold_query(params.q).split())
+    named_places = set(gazetteer.expand_query_places(params.q)) if params.q.strip() else set()
     hits = []
     for raw in response["hits"]:
         level = _level_of_hit(raw, uids)
@@ -252,10 +323,14 @@ def search_segments(params: SearchParams, *, levels: Sequence[str] = PUBLIC_LEVE
             continue  # still stale after the last round: never shown
         formatted = raw.get("_formatted", {})
         text = str(raw.get("text", ""))
-        highlight = str(formatted.get("text", text))
-        rendered = render_highlight(highlight)
-        if PRE not in highlight and folded_keys:
-            rendered = _highlight_by_keys(text, folded_keys)
+        translation = str(raw.get("translation", ""))
+        language = str(raw.get("language", "")) or None
+        rendered = _highlight(
+            str(formatted.get("text", text)), text, language, folded_keys, named_places
+        )
+        rendered_translation = _highlight(
+            str(formatted.get("translation", translation)), translation, "en", set(), named_places
+        )
         hits.append(
             SegmentHit(
                 testimony=raw["testimony"],
@@ -264,11 +339,9 @@ def search_segments(params: SearchParams, *, levels: Sequence[str] = PUBLIC_LEVE
                 start=float(raw["start"]),
                 end=float(raw["end"]),
                 text=text,
-                translation=str(raw.get("translation", "")),
+                translation=translation,
                 highlight=rendered,
-                highlight_translation=render_highlight(
-                    str(formatted.get("translation", raw.get("translation", "")))
-                ),
+                highlight_translation=rendered_translation,
                 visibility=level,
             )
         )

@@ -23,13 +23,13 @@ Nothing public reads them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch
 
-from names import folding
+from names import folding, gazetteer
 from testimonies.models import Claim, NameVariant, Person, Place, PlaceAlias, Testimony
 from testimonies.visibility import Visibility, claim_visible, readers_of
 
@@ -110,6 +110,19 @@ class PlaceFacts:
 
     def get_type_display(self) -> str:
         return str(Place.Type(self.type).label)
+
+    def in_language(self, language: str | None) -> PlaceFacts:
+        """The same place named for a reader of ``language``: a gazetteer place by the
+        gazetteer's name in that language (Ghulja / Құлжа / Кульджа / غۇلجا / 伊宁), any
+        other by its own name. The gazetteer is public, so this tells no reader more than
+        the visible gazetteer claim already does."""
+        if not self.gazetteer_id:
+            return self
+        try:
+            label = gazetteer.label(self.gazetteer_id, language)
+        except KeyError:  # an id a newer gazetteer no longer has
+            return self
+        return replace(self, name=label)
 
 
 def _order(claim: Claim) -> tuple[Any, ...]:

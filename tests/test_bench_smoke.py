@@ -45,6 +45,15 @@ def test_crossscript_key_bench_runs(tmp_path: Path):
     assert "recall" in _run(str(BENCH / "crossscript.py"), str(dataset)).stdout.lower()
 
 
+def test_gazetteer_geonames_bench_runs(tmp_path: Path):
+    out = tmp_path / "gn.json"
+    _run(str(BENCH / "gazetteer_geonames.py"), "--limit", "6", "--out", str(out))
+    results = json.loads(out.read_text())
+    assert results["places"] == 6 and results["all"]["pairs"] > 0
+    assert 0 <= results["all"]["recall_at_20"] <= 1
+    assert all("->" in direction for direction in results["by_direction"])
+
+
 def test_transcription_cpu_bench_runs(tmp_path: Path):
     out = tmp_path / "tx.json"
     _run(str(BENCH / "transcription_cpu.py"), "--seconds", "6", "--quick", "--out", str(out))

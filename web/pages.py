@@ -12,13 +12,16 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from evidence.takedowns import gone_since
+from names import gazetteer
 from search.client import SearchError
 from search.query import SearchParams, search_segments
 from testimonies.facts import people_facts, person_facts, place_facts, places_facts, with_claims
 from testimonies.models import Event, Person, Place, Segment, Testimony, Transcript
+from testimonies.places import places_within
 from testimonies.visibility import PUBLIC_LEVELS, levels_for
 from transcription.engine.writers import write
 from transcription.pipeline import load_result
@@ -75,7 +78,8 @@ def testimony_page(request: HttpRequest, external_id: str) -> HttpResponse:
     is_video = bool(asset and (asset.video_codec or (asset.content_type or "").startswith("video")))
     events = Event.objects.filter(testimony=testimony).select_related("person", "place")
     people = people_facts(testimony.people.all(), levels)
-    places = places_facts(testimony.places.all(), levels)
+    language = get_language()
+    places = [p.in_language(language) for p in places_facts(testimony.places.all(), levels)]
     response = render(
         request,
         "testimonies/testimony.html",
@@ -145,8 +149,9 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     events = (
         Event.objects.public().filter(person=person).select_related("place", "testimony", "segment")
     )
+    language = get_language()
     places = {
-        p.id: p
+        p.id: p.in_language(language)
         for p in places_facts(
             Place.objects.public()
             .filter(events__in=events)
@@ -171,14 +176,27 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+def _gazetteer_parent(gazetteer_id: str | None) -> Place | None:
+    """The public place of the nearest gazetteer place that contains this one."""
+    if not gazetteer_id:
+        return None
+    for ancestor in gazetteer.ancestors(gazetteer_id):
+        found = Place.objects.public().filter(gazetteer_id=ancestor.id).first()
+        if found is not None:
+            return found
+    return None
+
+
 @require_safe
 def place_page(request: HttpRequest, place_id: int) -> HttpResponse:
-    """A place as the public knows it: names from public sources; its parent and the places
-    in it only when they are public too."""
+    """A place as the public knows it: names from public sources; the places that contain
+    it and those inside it (from the database and the gazetteer) only when they are public
+    too; its testimonies and those of every place inside it."""
     place = get_object_or_404(
         Place.objects.public().prefetch_related(with_claims(), "testimonies"), pk=place_id
     )
     public_places = Place.objects.public().prefetch_related(with_claims(), "testimonies")
+    language = get_language()
     parent = None
     if place.parent_id is not None:
         parent = next(
@@ -187,13 +205,26 @@ def place_page(request: HttpRequest, place_id: int) -> HttpResponse:
     facts = place_facts(place, PUBLIC_LEVELS, parent_visible=parent is not None)
     if facts is None:
         raise Http404("No such place in the public archive.")
+    if parent is None and (row := _gazetteer_parent(facts.gazetteer_id)) is not None:
+        parent = next(iter(places_facts(public_places.filter(pk=row.pk), PUBLIC_LEVELS)), None)
+    ancestors = []
+    if facts.gazetteer_id:
+        ancestors = [a.label(language) for a in gazetteer.ancestors(facts.gazetteer_id)]
+    within = places_within(place.pk, among=Place.objects.public())
     return render(
         request,
         "testimonies/place.html",
         {
-            "place": facts,
-            "parent": parent,
-            "children": places_facts(public_places.filter(parent=place), PUBLIC_LEVELS),
-            "testimonies": Testimony.objects.public().filter(places=place).order_by("external_id"),
+            "place": facts.in_language(language),
+            "parent": parent.in_language(language) if parent else None,
+            "ancestors": ancestors,
+            "children": [
+                c.in_language(language)
+                for c in places_facts(public_places.filter(pk__in=within), PUBLIC_LEVELS)
+            ],
+            "testimonies": Testimony.objects.public()
+            .filter(places__in=[place.pk, *within])
+            .distinct()
+            .order_by("external_id"),
         },
     )

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -50,8 +51,9 @@ def _facets(request: HttpRequest, result: SearchResult) -> list[dict[str, Any]]:
     # Place names as this visitor may know them (public claims for the public).
     levels = levels_for(request.user)
     named = Place.objects.at_levels(levels).filter(pk__in=[int(k) for k in raw.get("places", {})])
+    language = get_language()
     places = {
-        str(p.id): p.name
+        str(p.id): p.in_language(language).name
         for p in places_facts(named.prefetch_related(with_claims(), "testimonies"), levels)
     }
     statuses = dict(Person.Status.choices)

@@ -69,10 +69,12 @@ def upsert_person(
 
 
 def _gazetteer_id(names: list[str]) -> str | None:
-    """The gazetteer place most of these names point to, if one stands out."""
+    """The gazetteer place most of these names point to, if one stands out. A name counts
+    for the places running text attributes it to (the curated Ili, not a GeoNames town also
+    once called Ili)."""
     votes: dict[str, int] = {}
     for name in names:
-        for place in gazetteer.lookup(name):
+        for place in gazetteer.lookup(name, preferred=True):
             votes[place.id] = votes.get(place.id, 0) + 1
     ranked = sorted(votes.items(), key=lambda item: -item[1])
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):

@@ -11,8 +11,8 @@ from names import gazetteer
 COUNTY_LEVEL = {"county", "city", "district"}
 
 
-def test_every_place_has_chinese_pinyin_uyghur_russian_and_english_names() -> None:
-    for place in gazetteer.places():
+def test_every_curated_place_has_chinese_pinyin_uyghur_russian_and_english_names() -> None:
+    for place in gazetteer.load(gazetteer.DATA_FILE, None).places.values():
         assert place.zh and place.pinyin and place.ug and place.ru and place.en, place.id
 
 

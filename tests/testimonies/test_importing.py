@@ -215,3 +215,15 @@ def test_export_record_reimports_to_the_same_rows(meili: Any, tmp_path: Path):
     assert exported["recorded_on"] == "2018-03"
     _import(write_jsonl(tmp_path / "b.jsonl", [exported]))
     assert Testimony.objects.count() == 1 and Segment.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("names", "gazetteer_id"),
+    [(["Ili"], "ili"), (["Awat"], "awat"), (["Заңгуй", "Zangguy"], "gn-1279524")],
+)
+def test_an_imported_place_is_the_curated_one_its_name_is_spotted_as(
+    meili: Any, tmp_path: Path, names: list[str], gazetteer_id: str
+):
+    # GeoNames has towns once called Ili and a village Awat; the curated places keep them.
+    _import(write_jsonl(tmp_path / "a.jsonl", [record("t-001", places=[{"names": names}])]))
+    assert Place.objects.get().gazetteer_id == gazetteer_id
