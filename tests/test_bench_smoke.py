@@ -139,3 +139,14 @@ def test_faults_bench_runs(tmp_path: Path):
                 assert phase["events"]["fault_at"] is not None
         assert "unavailable_ms" in phases["meili_down"]["outage_page"]
         assert "first_success_s" in phases["meili_down"]["recovery"]
+
+
+def test_heldout_places_set_builds_its_import_file(tmp_path: Path):
+    """The held-out place set (bench/heldout_places, run black-box by measure.sh) checks
+    itself and writes the import file that measure.sh imports."""
+    result = _run(str(BENCH / "heldout_places" / "run.py"), "--out", str(tmp_path))
+    assert "import_testimonies" in result.stdout
+    (import_file,) = tmp_path.glob("*.jsonl")
+    records = [json.loads(line) for line in import_file.read_text(encoding="utf-8").splitlines()]
+    assert len(records) > 200
+    assert {r["visibility"] for r in records} == {"public"}
