@@ -121,7 +121,7 @@ def test_an_earlier_version_can_be_restored_as_a_new_one(testimony: Testimony):
     editor = _account("ed", roles.EDITOR, staff=True)
     first = _segments(testimony)[0]
     _post(editor, first, "save", version=1, text="wrong")
-    original = [v for v in corrections.history(first) if v.text == FIRST][0]
+    original = next(v for v in corrections.history(first) if v.text == FIRST)
 
     status, data = _post(editor, first, "restore", version=2, history_id=original.history_id)
 
@@ -213,7 +213,7 @@ def test_transcribers_correct_only_what_they_were_given(testimony: Testimony, tm
 
 def test_the_staff_list_shows_progress_by_time_and_segments(testimony: Testimony):
     editor = _account("ed", roles.EDITOR, staff=True)
-    first, second = _segments(testimony)
+    _first, second = _segments(testimony)
     _post(editor, second, "verify", version=1)
 
     done = corrections.progress(testimony)
