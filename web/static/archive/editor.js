@@ -408,32 +408,49 @@
   }
 
   // --- keys ---------------------------------------------------------------------------------------
+  // Shortcuts run one after another: a merge reloads the segments before the next key acts.
+  var queue = Promise.resolve();
+  function serial(action) {
+    queue = queue.then(action, action).catch(function () {});
+    return queue;
+  }
+
+  var ACTIONS = {
+    KeyR: function () {
+      if (player) { player.currentTime = Math.max(0, player.currentTime - REPLAY); player.play().catch(function () {}); }
+    },
+    ArrowUp: function () { step(-1); },
+    ArrowDown: function () { step(1); },
+    KeyS: function (id) {
+      var here = player ? at(player.currentTime) : null;
+      var inside = here && player.currentTime > here.start && player.currentTime < here.end;
+      return structural(inside ? here.id : id, "split", { at: player ? Math.round(player.currentTime * 1000) / 1000 : 0 });
+    },
+    KeyM: function (id) {
+      var index = segments.findIndex(function (s) { return s.id === id; });
+      if (segments[index + 1]) { return structural(id, "merge", { next_version: segments[index + 1].version }); }
+    },
+    Digit1: function (id) { return nudge(id, "start", -NUDGE); },
+    Digit2: function (id) { return nudge(id, "start", NUDGE); },
+    Digit3: function (id) { return nudge(id, "end", -NUDGE); },
+    Digit4: function (id) { return nudge(id, "end", NUDGE); },
+    KeyV: function (id) { return verify(id, true, true); }
+  };
+
   // event.code: the physical key, so shortcuts work in Kazakh, Russian or Uyghur layouts alike.
   document.addEventListener("keydown", function (event) {
-    var id = focusedId || (segments[0] && segments[0].id);
-    var handled = true;
     if (event.key === "Escape" && !event.altKey) {
+      event.preventDefault();
       if (player) { if (player.paused) { player.play().catch(function () {}); } else { player.pause(); } }
-    } else if (!event.altKey || event.ctrlKey || event.metaKey) {
-      handled = false;
-    } else if (event.code === "KeyR") {
-      if (player) { player.currentTime = Math.max(0, player.currentTime - REPLAY); player.play().catch(function () {}); }
-    } else if (event.code === "ArrowUp") { step(-1);
-    } else if (event.code === "ArrowDown") { step(1);
-    } else if (event.code === "KeyS" && id) {
-      var here = player ? at(player.currentTime) : null;
-      var target = here && player.currentTime > here.start && player.currentTime < here.end ? here.id : id;
-      structural(target, "split", { at: player ? Math.round(player.currentTime * 1000) / 1000 : 0 });
-    } else if (event.code === "KeyM" && id) {
-      var index = segments.findIndex(function (s) { return s.id === id; });
-      if (segments[index + 1]) { structural(id, "merge", { next_version: segments[index + 1].version }); }
-    } else if (event.code === "Digit1" && id) { nudge(id, "start", -NUDGE);
-    } else if (event.code === "Digit2" && id) { nudge(id, "start", NUDGE);
-    } else if (event.code === "Digit3" && id) { nudge(id, "end", -NUDGE);
-    } else if (event.code === "Digit4" && id) { nudge(id, "end", NUDGE);
-    } else if (event.code === "KeyV" && id) { verify(id, true, true);
-    } else { handled = false; }
-    if (handled) { event.preventDefault(); }
+      return;
+    }
+    if (!event.altKey || event.ctrlKey || event.metaKey || !ACTIONS[event.code]) { return; }
+    event.preventDefault();
+    var action = ACTIONS[event.code];
+    serial(function () {
+      var id = focusedId || (segments[0] && segments[0].id);
+      return id ? action(id) : undefined;
+    });
   });
 
   window.addEventListener("beforeunload", function (event) {
@@ -456,5 +473,7 @@
     else { conflict(Number(id), { message: strings.conflict, theirs: byId[id] }); }
   });
   if (segments.length) { focus(segments[0].id, false); }
+  // A phone has no keyboard shortcuts to show; the list stays one tap away.
+  if (window.matchMedia("(max-width: 52rem)").matches) { document.getElementById("shortcuts").open = false; }
   setState(Object.keys(pending).length ? strings.saving : "", "");
 })();
