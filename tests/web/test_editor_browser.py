@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from tests.web.test_browser import ARTIFACTS, CHROMIUM, DESKTOP, PHONE, browser 
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
 PASSWORD = "pw-for-tests-only"
 
@@ -29,8 +30,8 @@ def _editor(name: str) -> User:
     return user
 
 
-def _open(browser: Any, live_server: Any, user: str, external_id: str, viewport: Any) -> Any:
-    page = browser.new_context(viewport=viewport).new_page()
+def _open(chromium: Any, live_server: Any, user: str, external_id: str, viewport: Any) -> Any:
+    page = chromium.new_context(viewport=viewport).new_page()
     page.goto(f"{live_server.url}/accounts/login/?next=/edit/t/{external_id}/")
     page.fill("#id_username", user)
     page.fill("#id_password", PASSWORD)
@@ -109,9 +110,7 @@ def test_the_keyboard_flow_plays_moves_edits_splits_merges_and_verifies(
     # Nudge the start 0.1 s later, then verify: the focus moves on to the next segment.
     _until(lambda: "focused" in page.locator(f"#seg-{merged.pk}").get_attribute("class"))
     page.keyboard.press("Alt+2")
-    _until(
-        lambda: Segment.objects.get(pk=merged.pk).start == pytest.approx(before[1].start + 0.1)
-    )
+    _until(lambda: Segment.objects.get(pk=merged.pk).start == pytest.approx(before[1].start + 0.1))
     page.keyboard.press("Alt+v")
     _until(lambda: Segment.objects.get(pk=merged.pk).verified_by is not None)
     _until(lambda: "focused" in page.locator(f"#seg-{before[2].pk}").get_attribute("class"))
@@ -174,9 +173,12 @@ def test_uyghur_is_edited_right_to_left_on_a_360_px_phone(
     page = _open(browser, live_server, "ed", "demo-ug-001", PHONE)
     text = page.locator("#segments textarea.text").first
     assert text.get_attribute("dir") == "rtl" and text.get_attribute("lang") == "ug"
-    assert page.evaluate(
-        "() => getComputedStyle(document.querySelector('#segments textarea.text')).direction"
-    ) == "rtl"
+    assert (
+        page.evaluate(
+            "() => getComputedStyle(document.querySelector('#segments textarea.text')).direction"
+        )
+        == "rtl"
+    )
     english = page.locator("#segments textarea.translation").first
     assert english.get_attribute("dir") == "ltr"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
