@@ -63,9 +63,9 @@
     var share = p.seconds ? p.verified_seconds / p.seconds : 0;
     box.querySelector("progress").value = share;
     box.querySelector(".label").textContent = strings.progress
-      .replace("%(segments)s", p.verified_segments).replace("%(total)s", p.segments)
-      .replace("%(time)s", fmt(p.verified_seconds)).replace("%(length)s", fmt(p.seconds))
-      .replace("%(share)s", Math.round(share * 100)).replace("%%", "%");
+      .replace("{segments}", p.verified_segments).replace("{total}", p.segments)
+      .replace("{time}", fmt(p.verified_seconds)).replace("{length}", fmt(p.seconds)) +
+      " (" + Math.round(share * 100) + "%)";
   }
   function progressFromSegments() {
     var p = { segments: 0, verified_segments: 0, seconds: 0, verified_seconds: 0 };
