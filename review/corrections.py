@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,7 +68,7 @@ def _baseline(segment: Segment) -> None:
     person's first change, the words as stored go into the history, so the first "before"
     can be seen and restored like any other."""
     if not segment.history.exists():
-        Segment.history.bulk_history_create(  # type: ignore[attr-defined]
+        Segment.history.bulk_history_create(
             [segment], default_change_reason="as stored", default_date=segment.transcript.created_at
         )
 
@@ -386,29 +386,33 @@ def previous_machine_text(segment: Segment) -> str:
 
 def with_progress(testimonies: Any) -> Any:
     """Testimonies annotated with how much of their current transcript people verified:
-    `segments`, `verified_segments`, `seconds`, `verified_seconds` (None: no transcript)."""
-    current = (
-        Transcript.objects.filter(
-            testimony=OuterRef("pk"), task=Transcript.Task.TRANSCRIBE, replaced_at=None
-        )
-        .order_by("-pk")
-        .values("pk")[:1]
+    `segments`, `verified_segments`, `seconds`, `verified_seconds` (0 without a transcript)."""
+    transcribe = Transcript.Task.TRANSCRIBE
+    newer = Transcript.objects.filter(
+        testimony=OuterRef("transcript__testimony"),
+        task=transcribe,
+        replaced_at=None,
+        pk__gt=OuterRef("transcript_id"),
     )
+    # The segments of each testimony's current transcript (the newest one not replaced).
+    current = Segment.objects.filter(
+        transcript__testimony=OuterRef("pk"),
+        transcript__task=transcribe,
+        transcript__replaced_at=None,
+    ).exclude(Exists(newer))
 
-    def total(value: Any, **where: Any) -> Subquery:
-        rows = Segment.objects.filter(transcript_id=OuterRef("current_transcript"), **where)
-        return Subquery(
-            rows.values("transcript_id").annotate(v=value).values("v")[:1],
-            output_field=FloatField(),
-        )
+    def total(value: Any, **where: Any) -> Coalesce:
+        rows = current.filter(**where).values("transcript__testimony").annotate(v=value)
+        return Coalesce(Subquery(rows.values("v")[:1], output_field=FloatField()), 0.0)
 
-    length = Sum(F("end") - F("start"))
+    length = Sum(F("end") - F("start"), output_field=FloatField())
+    count = Count("pk", output_field=FloatField())
     verified = {"verified_at__isnull": False}
-    return testimonies.annotate(current_transcript=Subquery(current)).annotate(
-        segments=Coalesce(total(Count("pk")), 0.0),
-        verified_segments=Coalesce(total(Count("pk"), **verified), 0.0),
-        seconds=Coalesce(total(length), 0.0),
-        verified_seconds=Coalesce(total(length, **verified), 0.0),
+    return testimonies.annotate(
+        segments=total(count),
+        verified_segments=total(count, **verified),
+        seconds=total(length),
+        verified_seconds=total(length, **verified),
     )
 
 

@@ -109,7 +109,7 @@ class TestimonyQuerySet(VisibleQuerySet["Testimony"]):
             return self.visible_to(user)
         if not roles.is_transcriber(user):
             return self.none()
-        levels = [Visibility.PUBLIC, Visibility.DRAFT]
+        levels: list[str] = [Visibility.PUBLIC, Visibility.DRAFT]
         if roles.has_role(user, roles.RESEARCHER):
             levels.append(Visibility.RESTRICTED)
         return self.filter(transcribers=user).at_levels(levels)

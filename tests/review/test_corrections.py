@@ -108,13 +108,15 @@ def test_a_second_persons_verification_is_recorded_apart_and_an_edit_undoes_it(
 
     assert status == 200
     first.refresh_from_db()
+    assert first.edited_by is not None and first.verified_by is not None
     assert first.edited_by.username == "ed" and first.verified_by.username == "check"
     assert data["progress"]["verified_segments"] == 1
     assert data["progress"]["verified_seconds"] == pytest.approx(first.end - first.start)
     # New words were not what was verified.
     _post(editor, first, "save", version=3, text="Менің ағам.")
     first.refresh_from_db()
-    assert first.verified_by is None and first.edited_by.username == "ed"
+    assert first.verified_by is None
+    assert first.edited_by is not None and first.edited_by.username == "ed"
 
 
 def test_an_earlier_version_can_be_restored_as_a_new_one(testimony: Testimony):
@@ -162,7 +164,7 @@ def test_split_at_the_playhead_and_merge_back_keep_the_words_and_the_order(
 def test_bad_input_is_refused_with_what_to_do(testimony: Testimony):
     editor = _account("ed", roles.EDITOR, staff=True)
     first = _segments(testimony)[0]
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"version": 1, "end": -1}, "cannot be before"),
         ({"version": 1, "start": 9.0}, "is before the start"),
         ({"version": 1, "text": "x" * 6000}, "split the segment"),
@@ -223,3 +225,17 @@ def test_the_staff_list_shows_progress_by_time_and_segments(testimony: Testimony
     page = editor.get("/edit/?language=kk&progress=started").content.decode()
     assert "c-1" in page and "1 / 2" in page
     assert "c-1" not in editor.get("/edit/?progress=todo").content.decode()
+
+
+def test_the_testimony_page_shows_what_people_checked_and_links_editors_to_the_editor(
+    testimony: Testimony, tmp_path: Path
+):
+    editor = _account("ed", roles.EDITOR, staff=True)
+    _post(editor, _segments(testimony)[1], "verify", version=1)
+
+    page = editor.get("/t/c-1/").content.decode()
+
+    assert "1 of 2 segments" in page and 'href="/edit/t/c-1/"' in page
+    import_file(write_jsonl(tmp_path / "p.jsonl", [record("c-p")]))
+    public = Client().get("/t/c-p/").content.decode()
+    assert "0 of 2 segments" in public and "/edit/" not in public

@@ -71,23 +71,23 @@ class Command(BaseCommand):
         rows = rows.annotate(kept=Count("transcripts__segments", filter=people, distinct=True))
         busy = [t.external_id for t in rows if t.status in BUSY]
         todo = [t for t in rows.order_by("external_id") if t.status not in BUSY]
+        kept: dict[int, int] = {t.pk: t.kept for t in todo}  # type: ignore[attr-defined]
         if busy:
             self.stderr.write(f"Already queued or running, left as they are: {', '.join(busy)}")
         if options["dry_run"]:
             for testimony in todo:
                 self.stdout.write(
                     f"{testimony.external_id}\t{testimony.language or '?'}\t"
-                    f"{testimony.kept} segments by people kept"
+                    f"{kept[testimony.pk]} segments by people kept"
                 )
             self.stdout.write(f"Would queue {len(todo)} testimonies (dry run: nothing queued).")
             return
         for testimony in tqdm(todo, unit="testimony", disable=options["no_progress"]):
             with transaction.atomic():
                 tasks.queue(testimony.pk, overrides)
-        kept = sum(t.kept for t in todo)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Queued {len(todo)} testimonies for a new machine pass; "
-                f"{kept} segments edited or verified by people will be kept as they are."
+                f"Queued {len(todo)} testimonies for a new machine pass; {sum(kept.values())} "
+                "segments edited or verified by people will be kept as they are."
             )
         )
