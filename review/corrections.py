@@ -366,22 +366,24 @@ def restore(*, user: Any, segment_id: int, version: int, history_id: int) -> Seg
     return segment
 
 
-def previous_machine_text(segment: Segment) -> str:
-    """What the machine pass before the current one heard in the same time, for an
-    editor to compare with and take instead ("" when there is none)."""
+def previous_machine_texts(segments: list[Segment]) -> dict[int, str]:
+    """What the machine pass before the current one heard in the time of each segment (by
+    pk; "" when nothing), for an editor to compare with and take instead. Two queries."""
+    if not segments:
+        return {}
     transcript = (
         Transcript.objects.filter(
-            testimony_id=segment.transcript.testimony_id,
+            testimony_id=segments[0].transcript.testimony_id,
             task=Transcript.Task.TRANSCRIBE,
         )
         .exclude(replaced_at=None)
         .order_by("-replaced_at", "-pk")
         .first()
     )
-    if transcript is None:
-        return ""
-    overlapping = transcript.segments.filter(start__lt=segment.end, end__gt=segment.start)
-    return " ".join(s.text for s in overlapping.order_by("index"))
+    old = list(transcript.segments.order_by("index")) if transcript else []
+    return {
+        s.pk: " ".join(o.text for o in old if o.start < s.end and s.start < o.end) for s in segments
+    }
 
 
 def with_progress(testimonies: Any) -> Any:

@@ -71,11 +71,9 @@ def _segments(testimony: Testimony) -> list[dict[str, Any]]:
     transcript = testimony.current_transcript()
     if transcript is None:
         return []
-    rows = transcript.segments.select_related("edited_by", "verified_by", "transcript")
-    return [
-        segment_data(s, previous="" if s.by_a_person else corrections.previous_machine_text(s))
-        for s in rows
-    ]
+    rows = list(transcript.segments.select_related("edited_by", "verified_by", "transcript"))
+    previous = corrections.previous_machine_texts([s for s in rows if not s.by_a_person])
+    return [segment_data(s, previous=previous.get(s.pk, "")) for s in rows]
 
 
 @require_safe

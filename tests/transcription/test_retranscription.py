@@ -220,3 +220,23 @@ def test_the_command_lists_without_queueing_and_names_an_unknown_model(
         call_command("retranscribe", "--testimony", "nope")
     call_command("retranscribe", "--language", "kk", "--dry-run")
     assert "Would queue 0 testimonies" in capsys.readouterr().out
+
+
+def test_the_editor_shows_what_the_previous_pass_heard_beside_unedited_segments(eager: Any):
+    from django.test import Client
+
+    from testimonies import roles
+
+    testimony = Testimony.objects.create(external_id="prev-1", title="t", language="en")
+    first = pipeline.store_result(testimony, _result((0, 5, "old one"), (5, 10, "old two")))
+    mine = first.segments.get(index=1)
+    Segment.objects.filter(pk=mine.pk).update(text="mine", edited=True)
+    pipeline.store_result(testimony, _result((0, 5, "new one"), (5, 10, "new two")))
+    editor = User.objects.create_user("ed", is_staff=True)
+    roles.grant(editor, roles.EDITOR)
+    browser = Client()
+    browser.force_login(editor)
+
+    segments = browser.get("/edit/t/prev-1/segments").json()["segments"]
+
+    assert [(s["text"], s["previous"]) for s in segments] == [("new one", "old one"), ("mine", "")]
