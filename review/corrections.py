@@ -14,7 +14,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from review.tasks import extract_testimony
 from testimonies.changes import changed
+from testimonies.jobs import enqueue_on_commit
 from testimonies.models import Mention, Segment, Testimony, Transcript
 
 # Longer than any segment a person would type; a paste of a whole document is a mistake.
@@ -158,6 +160,10 @@ def verify(*, user: Any, segment_id: int, version: int, verified: bool = True) -
             segment.verified_by, segment.verified_at = None, None
         reason = "verified" if verified else "verification taken back"
         _record(segment, user, reason, ["verified_by", "verified_at"])
+        if verified:
+            # Verified words are worth proposals: a corrected name can be linked to a person
+            # or place in review (on the default queue, after commit, like a new transcript).
+            enqueue_on_commit(extract_testimony, segment.transcript.testimony_id)
     return segment
 
 

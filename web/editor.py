@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -47,7 +48,27 @@ def _correctable_testimony(request: HttpRequest, external_id: str) -> Testimony:
     )
 
 
-def segment_data(segment: Segment, *, previous: str = "") -> dict[str, Any]:
+def _proposals(segment: Segment) -> list[dict[str, Any]]:
+    """The segment's proposals (people, places, dates, events found in its words), each with
+    the review page where an editor accepts it or links it to a person or place."""
+    shown = []
+    for mention in segment.mentions.all():
+        linked = mention.person or mention.place
+        shown.append(
+            {
+                "kind": mention.get_kind_display(),
+                "surface": mention.surface,
+                "review": mention.get_review_display(),
+                "linked": str(linked) if linked else "",
+                "url": reverse("admin:testimonies_mention_change", args=[mention.pk]),
+            }
+        )
+    return shown
+
+
+def segment_data(
+    segment: Segment, *, previous: str = "", proposals: bool = False
+) -> dict[str, Any]:
     """A segment as the editor's script knows it (an editor's view: words unmasked)."""
     return {
         "id": segment.pk,
@@ -64,16 +85,23 @@ def segment_data(segment: Segment, *, previous: str = "") -> dict[str, Any]:
         "flags": list(segment.flags or []),
         "marks": list(segment.redactions or []),
         "previous": previous,
+        "proposals": _proposals(segment) if proposals else [],
     }
 
 
-def _segments(testimony: Testimony) -> list[dict[str, Any]]:
+def _segments(testimony: Testimony, user: Any) -> list[dict[str, Any]]:
     transcript = testimony.current_transcript()
     if transcript is None:
         return []
-    rows = list(transcript.segments.select_related("edited_by", "verified_by", "transcript"))
+    rows = list(
+        transcript.segments.select_related(
+            "edited_by", "verified_by", "transcript"
+        ).prefetch_related("mentions__person", "mentions__place")
+    )
     previous = corrections.previous_machine_texts([s for s in rows if not s.by_a_person])
-    return [segment_data(s, previous=previous.get(s.pk, "")) for s in rows]
+    # Reviewing proposals is the admin's, for the roles that link records.
+    reviews = roles.may_link_records(user) and roles.may_use_staff_pages(user)
+    return [segment_data(s, previous=previous.get(s.pk, ""), proposals=reviews) for s in rows]
 
 
 @require_safe
@@ -167,7 +195,7 @@ def editor_page(request: HttpRequest, external_id: str) -> HttpResponse:
         "transcript": transcript,
         "language": language,
         "rtl": language in RTL_LANGUAGES,
-        "segments": _segments(testimony),
+        "segments": _segments(testimony, request.user),
         "progress": corrections.progress(testimony),
         "has_media": testimony.playable_media() is not None,
     }
@@ -192,7 +220,7 @@ def editor_media(request: HttpRequest, external_id: str) -> HttpResponseBase:
 @login_required
 def editor_segments(request: HttpRequest, external_id: str) -> JsonResponse:
     testimony = _correctable_testimony(request, external_id)
-    return JsonResponse({"segments": _segments(testimony), **_progress(testimony)})
+    return JsonResponse({"segments": _segments(testimony, request.user), **_progress(testimony)})
 
 
 def _progress(testimony: Testimony) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.test import Client
 from review import corrections
 from testimonies import roles
 from testimonies.importing import import_file
-from testimonies.models import IndexChange, Segment, Testimony
+from testimonies.models import IndexChange, Mention, Segment, Testimony
 from tests.factories import record, write_jsonl
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +239,32 @@ def test_the_testimony_page_shows_what_people_checked_and_links_editors_to_the_e
     import_file(write_jsonl(tmp_path / "p.jsonl", [record("c-p")]))
     public = Client().get("/t/c-p/").content.decode()
     assert "0 of 2 segments" in public and "/edit/" not in public
+
+
+def test_verified_words_are_proposed_and_editors_reach_their_review_from_the_editor(
+    testimony: Testimony,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+):
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setattr("search.tasks.drain_index.apply_async", lambda *a, **k: None)
+    editor = _account("ed", roles.EDITOR, staff=True)
+    first = _segments(testimony)[0]
+    _post(editor, first, "save", version=1, text="Менің інім Нұрболат Қабыл Құлжада ұсталды.")
+    Mention.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(editor, first, "verify", version=2)[0] == 200
+
+    found = Mention.objects.filter(segment=first)
+    assert found.filter(kind="person", surface__contains="Нұрболат").exists()
+    shown = editor.get("/edit/t/c-1/segments").json()["segments"][0]["proposals"]
+    person = next(p for p in shown if "Нұрболат" in p["surface"])
+    assert person["url"].startswith("/admin/testimonies/mention/")
+    assert editor.get(person["url"]).status_code == 200
+    # A volunteer corrects words; reviewing proposals is the editors'.
+    volunteer = _account("vol", roles.TRANSCRIBER)
+    testimony.transcribers.add(User.objects.get(username="vol"))
+    assert volunteer.get("/edit/t/c-1/segments").json()["segments"][0]["proposals"] == []

@@ -142,6 +142,17 @@
       prev.appendChild(take);
       item.appendChild(prev);
     }
+    if (s.proposals && s.proposals.length) {
+      // Names and places found in these words: the review page links them to a record.
+      var found = el("p", { "class": "proposals meta" });
+      found.appendChild(document.createTextNode(strings.proposals + " "));
+      s.proposals.forEach(function (m) {
+        var label = m.kind + ": " + m.surface + (m.linked ? " → " + m.linked : "") + " (" + m.review + ")";
+        found.appendChild(el("a", { href: m.url, target: "_blank", rel: "noopener", dir: "auto" }, label));
+        found.appendChild(document.createTextNode(" "));
+      });
+      item.appendChild(found);
+    }
     item.appendChild(el("div", { "class": "conflict", hidden: "" }));
     item.appendChild(el("div", { "class": "history", hidden: "" }));
     return item;
@@ -159,6 +170,8 @@
 
   function replaceOne(s) {
     var old = document.getElementById("seg-" + s.id);
+    // An action's answer carries no proposals: the ones shown stay until the next reload.
+    if (!s.proposals || !s.proposals.length) { s.proposals = (byId[s.id] && byId[s.id].proposals) || []; }
     var index = segments.findIndex(function (x) { return x.id === s.id; });
     if (index >= 0) { segments[index] = s; }
     byId[s.id] = s;
