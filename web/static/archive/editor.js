@@ -125,7 +125,7 @@
     });
     english.value = draft.translation !== undefined ? draft.translation : s.translation;
     [[text, "text"], [english, "translation"]].forEach(function (pair) {
-      pair[0].addEventListener("input", function () { typed(s.id, pair[1], pair[0].value); });
+      pair[0].addEventListener("input", function () { typed(s.id, pair[1], pair[0].value); grow(pair[0]); });
       pair[0].addEventListener("blur", function () { flush(s.id); });
       pair[0].addEventListener("focus", function () { focus(s.id, false); });
     });
@@ -158,11 +158,21 @@
     return item;
   }
 
+  // Each box as tall as its words: a whole segment is read without scrolling inside it.
+  function grow(box) {
+    box.style.height = "auto";
+    box.style.height = box.scrollHeight + 2 + "px";
+  }
+  function growAll(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll("textarea"), grow);
+  }
+
   function render() {
     byId = {};
     list.textContent = "";
     segments.forEach(function (s) { byId[s.id] = s; list.appendChild(renderOne(s)); });
     if (!segments.length) { list.appendChild(el("li", {}, strings.empty)); }
+    growAll(list);
     if (focusedId && byId[focusedId]) { mark(focusedId, "focused"); }
     if (playingId && byId[playingId]) { mark(playingId, "current"); }
     showProgress(progressFromSegments());
@@ -182,6 +192,7 @@
     var fresh = renderOne(s);
     fresh.className = old.className;
     old.replaceWith(fresh);
+    growAll(fresh);
     if (field) {
       var again = fresh.querySelector("textarea." + field.split(" ")[0]);
       if (again) { again.focus(); again.setSelectionRange(caret[0], caret[1]); }
@@ -465,6 +476,8 @@
       return id ? action(id) : undefined;
     });
   });
+
+  window.addEventListener("resize", function () { growAll(list); });
 
   window.addEventListener("beforeunload", function (event) {
     if (Object.keys(pending).length) { flushAll(); event.preventDefault(); event.returnValue = ""; }
