@@ -130,3 +130,10 @@ def test_faults_bench_runs(tmp_path: Path):
                 assert phase["events"]["fault_at"] is not None
         assert "unavailable_ms" in phases["meili_down"]["outage_page"]
         assert "first_success_s" in phases["meili_down"]["recovery"]
+
+
+def test_correction_to_search_bench_runs(tmp_path: Path):
+    out = tmp_path / "fix.json"
+    _run(str(BENCH / "correction_to_search.py"), "--quick", "--out", str(out), timeout=600)
+    result = json.loads(out.read_text())
+    assert result["saves"] == 3 and result["median_s"] > 0
