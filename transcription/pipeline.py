@@ -212,7 +212,9 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
         machine.exclude(replaced_at=None).delete()
         replaced = list(machine.filter(replaced_at=None))
         human = list(
-            Segment.objects.filter(transcript__in=replaced)
+            Segment.objects.filter(
+                transcript__in=replaced, transcript__task=Transcript.Task.TRANSCRIBE
+            )
             .filter(Q(edited=True) | Q(verified_at__isnull=False))
             .order_by("start", "pk")
         )
