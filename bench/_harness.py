@@ -18,8 +18,13 @@ KEY = "bench-master-key-0123456789abcdef"
 
 
 @contextmanager
-def archive(workdir: Path | None = None, *, keep: bool = False) -> Iterator[server.MeiliServer]:
-    """Django configured on a scratch database, with a fresh Meilisearch beside it."""
+def archive(
+    workdir: Path | None = None, *, keep: bool = False, eager: bool = True
+) -> Iterator[server.MeiliServer]:
+    """Django configured on a scratch database, with a fresh Meilisearch beside it.
+
+    `eager=False`: jobs go to a serverless broker file beside the database, for real
+    worker processes that the benchmark starts itself."""
     holder = None if workdir else tempfile.TemporaryDirectory(prefix="archive-bench-")
     root = Path(workdir or holder.name)  # type: ignore[union-attr]
     root.mkdir(parents=True, exist_ok=True)
@@ -34,7 +39,8 @@ def archive(workdir: Path | None = None, *, keep: bool = False) -> Iterator[serv
             "MEILI_MASTER_KEY": KEY,
             "MEILI_INDEX_PREFIX": "bench",
             "MEILI_TASK_TIMEOUT": "3600",
-            "CELERY_TASK_ALWAYS_EAGER": "1",
+            "CELERY_TASK_ALWAYS_EAGER": "1" if eager else "0",
+            "CELERY_BROKER_URL": f"sqla+sqlite:///{root / 'broker.sqlite3'}",
         }
     )
     import django

@@ -12,6 +12,7 @@ from django.forms import BaseModelForm
 from django.http import (
     HttpRequest,
 )
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from testimonies.changes import changed
@@ -88,6 +89,7 @@ class TestimonyAdmin(ReindexOnSave):
     autocomplete_fields = ("people", "places")
     inlines = [TranscriptInline, MediaAssetInline, EventInline]
     readonly_fields = ("status", "processing_error", "created_at", "updated_at")
+    filter_horizontal = ("transcribers",)
 
     def testimony_ids(self, obj: Testimony) -> list[int]:
         return [obj.pk]
@@ -96,8 +98,8 @@ class TestimonyAdmin(ReindexOnSave):
 class SegmentInline(admin.TabularInline):
     model = Segment
     extra = 0
-    fields = ("index", "start", "end", "text", "translation", "flags", "edited")
-    readonly_fields = ("flags",)
+    fields = ("index", "start", "end", "text", "translation", "flags", "edited", "version")
+    readonly_fields = ("flags", "version")
 
 
 @admin.register(Transcript)
@@ -113,7 +115,7 @@ class TranscriptAdmin(ReindexOnSave):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for segment_form in formset.forms:
             if {"text", "translation"} & set(segment_form.changed_data):
-                _edited(segment_form.instance, segment_form)
+                _edited(segment_form.instance, request)
         super().save_formset(request, form, formset, change)
 
 
@@ -123,19 +125,25 @@ class SegmentAdmin(ReindexOnSave):
     list_filter = ("edited", "transcript__language")
     search_fields = ("text", "translation", "transcript__testimony__external_id")
     list_select_related = ("transcript__testimony",)
+    # Set by the transcript editor (review.corrections); the admin raises the version too.
+    readonly_fields = ("edited_by", "edited_at", "verified_by", "verified_at", "version")
 
     def testimony_ids(self, obj: Segment) -> list[int]:
         return [obj.transcript.testimony_id]
 
     def save_model(self, request: HttpRequest, obj: Segment, form: Any, change: bool) -> None:
         if {"text", "translation"} & set(form.changed_data):
-            _edited(obj, form)
+            _edited(obj, request)
         super().save_model(request, obj, form, change)
 
 
-def _edited(segment: Segment, form: Any) -> None:
-    """A person changed the words (saving moves editor marks with them)."""
+def _edited(segment: Segment, request: HttpRequest) -> None:
+    """A person changed the words (saving moves editor marks with them): a new version, so
+    an editor page holding the old one is told, not overwritten."""
     segment.edited = True
+    segment.edited_by = request.user if request.user.is_authenticated else None
+    segment.edited_at = timezone.now()
+    segment.version += 1
 
 
 class ClaimForm(forms.ModelForm):

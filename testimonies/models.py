@@ -129,6 +129,12 @@ class Testimony(models.Model):
         "Place", blank=True, related_name="testimonies"
     )
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.NEW)
+    transcribers: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="testimonies_to_transcribe",
+        help_text="Volunteers (the transcriber role) given this testimony to correct.",
+    )
     processing_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -170,8 +176,13 @@ class Testimony(models.Model):
         return ordered[0] if ordered else None
 
     def current_transcript(self) -> Transcript | None:
-        """The newest transcript in the spoken language (uses prefetched rows when present)."""
-        transcripts = [t for t in self.transcripts.all() if t.task == Transcript.Task.TRANSCRIBE]
+        """The newest transcript in the spoken language (uses prefetched rows when present);
+        a machine transcript that a newer pass replaced is never current."""
+        transcripts = [
+            t
+            for t in self.transcripts.all()
+            if t.task == Transcript.Task.TRANSCRIBE and t.replaced_at is None
+        ]
         return max(transcripts, key=lambda t: t.pk, default=None)
 
 
@@ -371,6 +382,13 @@ class Transcript(models.Model):
     review_reasons = models.JSONField(default=list, blank=True)
     reviewed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    replaced_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a newer machine pass replaced it. The previous machine transcript is "
+        "kept (its machine segments only) so editors can compare and take either text; "
+        "no page, API or search document shows it.",
+    )
 
     objects = TranscriptQuerySet.as_manager()
     history = HistoricalRecords()
@@ -395,6 +413,28 @@ class Segment(models.Model):
     compression_ratio = models.FloatField(null=True, blank=True)
     flags = models.JSONField(default=list, blank=True, help_text="Reasons to review.")
     edited = models.BooleanField(default=False, help_text="Edited by a person.")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who last changed the words or times.",
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who listened and confirmed the segment (recorded apart from its editor).",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text="Raised by every save from the editor: a save on an older one is refused.",
+    )
     redactions = models.JSONField(
         default=list,
         blank=True,
@@ -454,6 +494,15 @@ class Segment(models.Model):
             for m in self.redactions or []
             if m.get("field", "text") == field
         ]
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def by_a_person(self) -> bool:
+        """Edited or verified by a person: a machine pass never changes it."""
+        return self.edited or self.verified_at is not None
 
     @property
     def public_text(self) -> str:

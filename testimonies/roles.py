@@ -6,9 +6,13 @@
 | editor     | everything (is_staff)      | add and change records, staff pages, retry jobs  |
 | reviewer   | what staff sees            | accept or reject proposals as they stand         |
 | researcher | public and restricted      | API token with higher rate limits                |
+| transcriber| public (search, pages)     | correct the testimonies given to them            |
 | (anyone)   | public                     | search, pages, API within the anonymous throttle |
 
-Drafts are for staff accounts (`is_staff`), whatever their groups.
+Drafts are for staff accounts (`is_staff`), whatever their groups. A transcriber (a
+volunteer) opens the editor for a testimony that the staff gave them (public or draft;
+restricted only when they are vetted, i.e. researchers too); everywhere else they see what
+anyone sees.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ ADMIN = "admin"
 EDITOR = "editor"
 REVIEWER = "reviewer"
 RESEARCHER = "researcher"
-ALL = (ADMIN, EDITOR, REVIEWER, RESEARCHER)
+TRANSCRIBER = "transcriber"
+ALL = (ADMIN, EDITOR, REVIEWER, RESEARCHER, TRANSCRIBER)
 # Roles that edit the archive: they reach the staff pages (takedown reports).
 EDITING = (ADMIN, EDITOR)
 
@@ -69,6 +74,25 @@ def may_link_records(user: Any) -> bool:
     if user is None:
         return True
     return _signed_in(user) and (bool(user.is_superuser) or has_role(user, *EDITING))
+
+
+def may_correct_every_transcript(user: Any) -> bool:
+    """Editors correct any transcript they may see; transcribers only those given to them
+    (`Testimony.objects.correctable_by`)."""
+    return (
+        _signed_in(user)
+        and bool(user.is_active)
+        and (bool(user.is_superuser) or has_role(user, *EDITING))
+    )
+
+
+def is_transcriber(user: Any) -> bool:
+    return _signed_in(user) and bool(user.is_active) and has_role(user, TRANSCRIBER)
+
+
+def may_hand_out(user: Any) -> bool:
+    """Giving testimonies to transcribers: the staff pages' editing roles."""
+    return may_correct_every_transcript(user) and may_use_staff_pages(user)
 
 
 def grant(user: Any, role: str) -> None:

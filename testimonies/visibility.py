@@ -101,6 +101,19 @@ class VisibleQuerySet(models.QuerySet[M]):
 class TestimonyQuerySet(VisibleQuerySet["Testimony"]):
     """Testimonies carry the visibility themselves (the default, empty path)."""
 
+    def correctable_by(self, user: Account) -> Self:
+        """The testimonies whose transcript this account may correct in the editor: editors
+        every one they may see; a transcriber those given to them, public or draft, and
+        restricted ones only when vetted for them (a researcher too)."""
+        if roles.may_correct_every_transcript(user):
+            return self.visible_to(user)
+        if not roles.is_transcriber(user):
+            return self.none()
+        levels: list[str] = [Visibility.PUBLIC, Visibility.DRAFT]
+        if roles.has_role(user, roles.RESEARCHER):
+            levels.append(Visibility.RESTRICTED)
+        return self.filter(transcribers=user).at_levels(levels)
+
 
 class TranscriptQuerySet(VisibleQuerySet["Transcript"]):
     testimony_path = "testimony"

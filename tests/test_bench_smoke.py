@@ -150,3 +150,10 @@ def test_heldout_places_set_builds_its_import_file(tmp_path: Path):
     records = [json.loads(line) for line in import_file.read_text(encoding="utf-8").splitlines()]
     assert len(records) > 200
     assert {r["visibility"] for r in records} == {"public"}
+
+
+def test_correction_to_search_bench_runs(tmp_path: Path):
+    out = tmp_path / "fix.json"
+    _run(str(BENCH / "correction_to_search.py"), "--quick", "--out", str(out), timeout=600)
+    result = json.loads(out.read_text())
+    assert result["saves"] == 3 and result["median_s"] > 0

@@ -5,20 +5,25 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from redaction import relocate_marks_detailed
 from testimonies.changes import changed, transcript_stored
 from testimonies.importing import IMPORT_ENGINE
-from testimonies.models import Segment, Testimony, Transcript
+from testimonies.models import Event, Mention, Segment, Testimony, Transcript
 from transcription.engine.base import Engine
 from transcription.engine.batching import BatchingEngine
 from transcription.engine.bilingual import transcribe_bilingual
 from transcription.engine.errors import EngineError
 from transcription.engine.faster_whisper_engine import FasterWhisperEngine
+from transcription.engine.model_files import resolve_model
 from transcription.engine.openai_whisper_engine import OpenAIWhisperEngine
 from transcription.engine.schema import Segment as EngineSegment
 from transcription.engine.schema import TranscriptionResult, Word
@@ -108,6 +113,19 @@ def _configured_engine(language: str | None, overrides: dict[str, Any]) -> Engin
     )
 
 
+def check_model(model: str, *, engine: str | None = None) -> None:
+    """Raise EngineError naming the problem when a model cannot be loaded by this worker's
+    engine: before testimonies are queued for it, not an hour later in the worker."""
+    if (engine or settings.TRANSCRIPTION_ENGINE) == "openai-whisper":
+        if not Path(model).expanduser().is_file():
+            raise EngineError(
+                f"openai-whisper model {model!r} is not a checkpoint file: give the path of "
+                "one (manage.py openai_checkpoint writes the base model's)."
+            )
+        return
+    resolve_model(model)
+
+
 def load_translator() -> Any | None:
     """The text translation model, loaded once per process (several threads may ask)."""
     with _ENGINE_LOCK:
@@ -152,8 +170,14 @@ def media_path(testimony: Testimony) -> str:
     return str(asset.file.path)
 
 
-def transcribe_testimony(*, testimony_id: int) -> Transcript | None:
-    """Transcribe and translate one testimony; replace its machine transcript atomically."""
+def transcribe_testimony(
+    *, testimony_id: int, overrides: dict[str, Any] | None = None
+) -> Transcript | None:
+    """Transcribe and translate one testimony; replace its machine transcript atomically.
+
+    `overrides` change the engine settings for this pass (`engine_for`: model, engine,
+    batch_size...), as `manage.py retranscribe --model` does.
+    """
     if not claim(testimony_id):
         log.info("testimony %s is not waiting for transcription; skipped", testimony_id)
         return None
@@ -162,7 +186,10 @@ def transcribe_testimony(*, testimony_id: int) -> Transcript | None:
     language = testimony.language or None
     try:
         result = transcribe_bilingual(
-            engine_for(language), path, language=language, translator=load_translator()
+            engine_for(language, **(overrides or {})),
+            path,
+            language=language,
+            translator=load_translator(),
         )
     except EngineError as exc:
         raise TranscriptionFailed(str(exc)) from exc
@@ -170,15 +197,36 @@ def transcribe_testimony(*, testimony_id: int) -> Transcript | None:
 
 
 def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcript:
-    """Replace the machine transcript in one transaction: never two, never half of one."""
+    """Store a new machine transcript in one transaction, keeping every person's work.
+
+    Segments a person edited or verified move into the new transcript untouched (same row,
+    same words, times, marks, version and proposals); the machine's new text fills only the
+    time they do not cover. The machine segments of the transcript it replaces are kept on
+    that transcript (``replaced_at``) for editors to compare; the one replaced before it is
+    deleted. Editors' marks on machine segments follow their words into the new ones.
+    """
     with transaction.atomic():
         Testimony.objects.select_for_update().filter(pk=testimony.pk).first()
+        machine = testimony.transcripts.exclude(engine=IMPORT_ENGINE)
+        # The previous-but-one machine pass: what editors could compare with is the last one.
+        machine.exclude(replaced_at=None).delete()
+        replaced = list(machine.filter(replaced_at=None))
+        human = list(
+            Segment.objects.filter(
+                transcript__in=replaced, transcript__task=Transcript.Task.TRANSCRIBE
+            )
+            .filter(Q(edited=True) | Q(verified_at__isnull=False))
+            .order_by("start", "pk")
+        )
         marked = list(
             Segment.objects.filter(
-                transcript__testimony=testimony, transcript__task=Transcript.Task.TRANSCRIBE
-            ).exclude(redactions=[])
+                transcript__testimony=testimony,
+                transcript__task=Transcript.Task.TRANSCRIBE,
+                transcript__replaced_at=None,
+            )
+            .exclude(redactions=[])
+            .exclude(pk__in=[s.pk for s in human])
         )
-        testimony.transcripts.exclude(engine=IMPORT_ENGINE).delete()
         transcript = Transcript.objects.create(
             testimony=testimony,
             engine=result.engine,
@@ -189,10 +237,11 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
             needs_review=result.needs_review,
             review_reasons=result.review_reasons,
         )
+        covered = [(s.start, s.end) for s in human]
         segments = [
             Segment(
                 transcript=transcript,
-                index=i,
+                index=0,
                 start=s.start,
                 end=max(s.end, s.start),
                 text=s.text,
@@ -204,13 +253,23 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
                 flags=s.flags,
                 redactions=[],
             )
-            for i, s in enumerate(result.segments)
+            for s in fill_around(covered, result.segments)
         ]
         if carry_marks(marked, segments):
             transcript.needs_review = True
             transcript.review_reasons = [*transcript.review_reasons, LOST_MARK_REASON]
             transcript.save(update_fields=["needs_review", "review_reasons"])
+        ordered = sorted([*human, *segments], key=lambda s: (s.start, s.end))
+        for index, segment in enumerate(ordered):
+            segment.index = index
+        # A plain UPDATE: the kept rows' words, times, marks and version stay byte-identical.
+        for segment in human:
+            Segment.objects.filter(pk=segment.pk).update(transcript=transcript, index=segment.index)
         Segment.objects.bulk_create(segments)
+        _detach_proposals(Segment.objects.filter(transcript__in=replaced))
+        Transcript.objects.filter(pk__in=[t.pk for t in replaced]).update(
+            replaced_at=timezone.now()
+        )
         Testimony.objects.filter(pk=testimony.pk).update(
             status=Testimony.Status.TRANSCRIBED, processing_error=""
         )
@@ -218,6 +277,80 @@ def store_result(testimony: Testimony, result: TranscriptionResult) -> Transcrip
         # Review listens: proposals for editors from the new words, on the default queue.
         transcript_stored.send(sender=None, testimony_id=testimony.pk)
     return transcript
+
+
+def _detach_proposals(old: Any) -> None:
+    """The replaced machine segments stay for comparison, but proposals belong with the
+    current words: what a deleted segment did to them (`keep_reviewed`) is done here. Nobody's
+    machine proposals go (extraction proposes them again); reviewed ones and events lose
+    their segment, and extraction takes them back to where their words are now."""
+    unreviewed = Q(origin=Event.Origin.MACHINE, review=Event.Review.PROPOSED)
+    Mention.objects.filter(segment__in=old).filter(unreviewed).delete()
+    Mention.objects.filter(segment__in=old).update(segment=None)
+    Event.objects.filter(segment__in=old).update(segment=None)
+
+
+# A machine segment is kept when at least this share of it lies outside people's segments.
+KEEP_UNCOVERED_SHARE = 0.5
+
+
+def fill_around(
+    covered: list[tuple[float, float]], segments: list[EngineSegment]
+) -> list[EngineSegment]:
+    """The machine segments, cut to the time that people's segments do not cover.
+
+    With word timings, a segment keeps the words whose middle lies outside every covered
+    span (its times shrink to them; its English is kept only if most words stay, as a
+    translation cannot be cut by words). Without them, it is kept when most of it is
+    uncovered, its times clipped off the covered spans.
+    """
+    if not covered:
+        return list(segments)
+
+    def inside(t: float) -> bool:
+        return any(start <= t < end for start, end in covered)
+
+    kept: list[EngineSegment] = []
+    for segment in segments:
+        if segment.words:
+            words = [w for w in segment.words if not inside((w.start + w.end) / 2)]
+            if len(words) == len(segment.words):
+                kept.append(segment)
+            elif words:
+                most = len(words) / len(segment.words) > KEEP_UNCOVERED_SHARE
+                kept.append(
+                    replace(
+                        segment,
+                        start=words[0].start,
+                        end=max(words[-1].end, words[0].start),
+                        text="".join(w.word for w in words).strip(),
+                        words=words,
+                        translation=segment.translation if most else "",
+                    )
+                )
+            continue
+        start, end = _clip(segment.start, segment.end, covered)
+        length = segment.end - segment.start
+        if end > start and (length <= 0 or (end - start) / length > KEEP_UNCOVERED_SHARE):
+            kept.append(replace(segment, start=start, end=end))
+    return kept
+
+
+def _clip(start: float, end: float, covered: list[tuple[float, float]]) -> tuple[float, float]:
+    """The longest stretch of [start, end) outside the covered spans."""
+    free = [(start, end)]
+    for c_start, c_end in covered:
+        pieces: list[tuple[float, float]] = []
+        for f_start, f_end in free:
+            if c_end <= f_start or f_end <= c_start:
+                pieces.append((f_start, f_end))
+                continue
+            if f_start < c_start:
+                pieces.append((f_start, c_start))
+            if c_end < f_end:
+                pieces.append((c_end, f_end))
+        free = pieces
+    return max(free, key=lambda p: p[1] - p[0], default=(start, start))
 
 
 LOST_MARK_REASON = (

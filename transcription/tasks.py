@@ -28,14 +28,17 @@ class TranscriptionTask(Task):
     retry_backoff_max=600,
     max_retries=5,
 )
-def transcribe_testimony(testimony_id: int) -> None:
+def transcribe_testimony(testimony_id: int, overrides: dict[str, Any] | None = None) -> None:
     try:
-        pipeline.transcribe_testimony(testimony_id=testimony_id)
+        pipeline.transcribe_testimony(testimony_id=testimony_id, overrides=overrides)
     except pipeline.TranscriptionFailed as exc:
         pipeline.mark_failed(testimony_id, str(exc))
 
 
-def queue(testimony_id: int) -> None:
+def queue(testimony_id: int, overrides: dict[str, Any] | None = None) -> None:
     """Mark a testimony queued and enqueue its job once the transaction commits."""
     Testimony.objects.filter(pk=testimony_id).update(status=Testimony.Status.QUEUED)
-    enqueue_on_commit(transcribe_testimony, testimony_id)
+    if overrides:
+        enqueue_on_commit(transcribe_testimony, testimony_id, overrides)
+    else:
+        enqueue_on_commit(transcribe_testimony, testimony_id)

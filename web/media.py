@@ -89,6 +89,11 @@ def _stream(handle: IO[bytes], length: int) -> Iterator[bytes]:
 @require_safe
 def serve_media(request: HttpRequest, asset_id: int) -> HttpResponseBase:
     asset = get_object_or_404(MediaAsset.objects.public().select_related("testimony"), pk=asset_id)
+    return send_asset(request, asset)
+
+
+def send_asset(request: HttpRequest, asset: MediaAsset) -> HttpResponseBase:
+    """The file, whole or the range asked for; the caller decided the account may have it."""
     path = Path(asset.file.path)
     if not path.is_file():
         raise Http404("The media file is missing from storage.")

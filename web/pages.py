@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from evidence.takedowns import gone_since
 from names import gazetteer
+from review.corrections import progress
 from search.client import SearchError
 from search.query import SearchParams, search_segments
 from testimonies.facts import people_facts, person_facts, place_facts, places_facts, with_claims
@@ -80,11 +81,14 @@ def testimony_page(request: HttpRequest, external_id: str) -> HttpResponse:
     people = people_facts(testimony.people.all(), levels)
     language = get_language()
     places = [p.in_language(language) for p in places_facts(testimony.places.all(), levels)]
+    correctable = Testimony.objects.correctable_by(request.user).filter(pk=testimony.pk)
     response = render(
         request,
         "testimonies/testimony.html",
         {
             "testimony": testimony,
+            "verified": progress(testimony) if transcript else None,
+            "may_correct": request.user.is_authenticated and correctable.exists(),
             "transcript": transcript,
             "segments": segments,
             "current": current,

@@ -9,7 +9,7 @@ from rest_framework.routers import DefaultRouter
 from evidence import staff
 from transcription import staff as transcription_staff
 from transcription import upload as transcription_upload
-from web import health, pages, search_pages
+from web import editor, health, pages, search_pages
 from web.api import exports, viewsets
 from web.api.search import PeopleMatchAPIView, SearchAPIView
 from web.media import serve_media
@@ -51,6 +51,21 @@ urlpatterns = [
     path("staff/queue/", transcription_staff.queue, name="staff-queue"),
     path("staff/queue/retry", transcription_staff.retry, name="staff-queue-retry"),
     path("staff/upload/", transcription_upload.upload, name="staff-upload"),
+    path("edit/", editor.editor_list, name="editor-list"),
+    path("edit/hand-out", editor.hand_out, name="editor-hand-out"),
+    path("edit/t/<str:external_id>/", editor.editor_page, name="editor"),
+    path("edit/t/<str:external_id>/media", editor.editor_media, name="editor-media"),
+    path("edit/t/<str:external_id>/segments", editor.editor_segments, name="editor-segments"),
+    path(
+        "edit/segments/<int:segment_id>/history",
+        editor.segment_history,
+        name="editor-segment-history",
+    ),
+    path(
+        "edit/segments/<int:segment_id>/<str:action>",
+        editor.segment_action,
+        name="editor-segment",
+    ),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
     path("api/v1/people/match", PeopleMatchAPIView.as_view(), name="api-people-match"),
     re_path(r"^api/v1/export\.(?P<fmt>jsonl|csv)$", exports.export, name="api-export"),

@@ -74,7 +74,7 @@ def test_a_testimony_is_transcribed_with_english_and_confidences(media_root: Pat
     assert item.testimony.status == Testimony.Status.TRANSCRIBED
 
 
-def test_running_again_replaces_the_transcript_without_duplicates(media_root: Path):
+def test_running_again_replaces_the_transcript_and_keeps_the_previous_one_apart(media_root: Path):
     item = ingest_file(AUDIO / "en.wav", language="en", queue=False)
     pipeline.transcribe_testimony(testimony_id=item.testimony.pk)
     count = Segment.objects.count()
@@ -82,9 +82,12 @@ def test_running_again_replaces_the_transcript_without_duplicates(media_root: Pa
 
     pipeline.transcribe_testimony(testimony_id=item.testimony.pk)
 
-    assert Transcript.objects.count() == 1
-    assert Segment.objects.count() == count
-    english = Segment.objects.first()
+    assert Transcript.objects.filter(replaced_at=None).count() == 1
+    current = Segment.objects.filter(transcript__replaced_at=None)
+    assert current.count() == count
+    # The machine text it replaced is kept beside it, for editors to compare.
+    assert Segment.objects.exclude(transcript__replaced_at=None).count() == count
+    english = current.first()
     assert english is not None and english.translation == english.text
 
 

@@ -93,6 +93,7 @@ class TranscriptViewSet(Visible, viewsets.ReadOnlyModelViewSet[Transcript]):
     def get_queryset(self) -> QuerySet[Transcript]:
         return (
             Transcript.objects.at_levels(self.levels())
+            .filter(replaced_at=None)
             .select_related("testimony")
             .prefetch_related(
                 Prefetch(
@@ -113,7 +114,7 @@ class SegmentViewSet(Visible, viewsets.ReadOnlyModelViewSet[Segment]):
     def get_queryset(self) -> QuerySet[Segment]:
         return (
             Segment.objects.at_levels(self.levels())
-            .filter(transcript__task=Transcript.Task.TRANSCRIBE)
+            .filter(transcript__task=Transcript.Task.TRANSCRIBE, transcript__replaced_at=None)
             .select_related("transcript__testimony")
         )
 

@@ -18,6 +18,7 @@ from search import server
 from search.client import SearchError
 from testimonies.demo import DEMO
 from testimonies.models import Testimony
+from web import demo
 
 
 class Command(BaseCommand):
@@ -66,8 +67,16 @@ class Command(BaseCommand):
             if not options["no_demo"] and not Testimony.objects.exists():
                 self.stdout.write("Loading the demo data…")
                 call_command("import_testimonies", str(DEMO), no_progress=True)
+                # The worker started below transcribes it: the player in step with real speech.
+                demo.load_recording()
             else:
                 call_command("reindex", no_progress=True)
+            account = None
+            if (
+                not options["no_demo"]
+                and Testimony.objects.filter(external_id=demo.RECORDING_ID).exists()
+            ):
+                account = demo.editor_account(Path(settings.VAR_DIR))
             python = sys.executable
             worker = [python, "-m", "celery", "-A", "config", "worker"]
             worker += ["-Q", "default,transcribe", "--concurrency", "1", "--loglevel", "INFO"]
@@ -90,6 +99,12 @@ class Command(BaseCommand):
                 )
             where = addr if addr.startswith("unix:") else f"http://{addr}/"
             self.stdout.write(self.style.SUCCESS(f"\nThe archive runs at {where}"))
+            if account:
+                self.stdout.write(
+                    f"Transcript editor: {where.rstrip('/')}/edit/ — log in as {account[0]}, "
+                    f"password {account[1]} (demo only; kept in {settings.VAR_DIR}). The "
+                    f"recording {demo.RECORDING_ID} is transcribed by the worker on first start."
+                )
             self.stdout.write("Press Ctrl-C to stop everything.\n")
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
