@@ -105,6 +105,18 @@ def _segments(testimony: Testimony, user: Any) -> list[dict[str, Any]]:
 
 
 @require_safe
+@login_required
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Where a login lands with no ?next=: the staff pages for those who may use them, the
+    editor's list for a volunteer transcriber, the search page for everyone else."""
+    if roles.may_use_staff_pages(request.user):
+        return redirect("staff-takedowns")
+    if roles.is_transcriber(request.user):
+        return redirect("editor-list")
+    return redirect("search")
+
+
+@require_safe
 @never_cache
 @login_required
 def editor_list(request: HttpRequest) -> HttpResponse:

@@ -41,10 +41,11 @@ urlpatterns = [
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
-            template_name="archive/login.html", next_page="staff-takedowns"
+            template_name="archive/login.html", next_page="after-login"
         ),
         name="login",
     ),
+    path("accounts/welcome/", editor.after_login, name="after-login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="search"), name="logout"),
     path("staff/takedowns/", staff.takedowns, name="staff-takedowns"),
     path("staff/takedowns.csv", staff.takedowns_csv, name="staff-takedowns-csv"),

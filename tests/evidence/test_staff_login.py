@@ -48,6 +48,17 @@ def test_without_next_the_login_ends_on_the_report():
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("groups", "lands_on"),
+    [(("transcriber",), "/edit/"), (("researcher",), "/"), ((), "/")],
+)
+def test_without_next_others_land_where_they_may_work(groups: tuple[str, ...], lands_on: str):
+    _user("volunteer", *groups)
+    response = _log_in(Client(), "volunteer")
+    assert response.redirect_chain[-1][0] == lands_on
+    assert response.status_code == 200
+
+
 def test_a_user_without_a_role_logs_in_but_may_not_see_the_report():
     _user("someone")
     browser = Client()
