@@ -40,9 +40,7 @@ urlpatterns = [
     # Editors and admins who are not staff cannot use the admin's login; django-axes guards both.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="archive/login.html", next_page="after-login"
-        ),
+        auth_views.LoginView.as_view(template_name="archive/login.html", next_page="after-login"),
         name="login",
     ),
     path("accounts/welcome/", editor.after_login, name="after-login"),
