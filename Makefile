@@ -39,11 +39,15 @@ typecheck: setup
 	$(BIN)/mypy .
 
 # The browser tests drive Debian's Chromium (no browser download); install it if missing.
+# fonts-noto-cjk: the identity cards drawn for the video blurring tests (bench/id_videos.py).
 browser:
 	@command -v chromium >/dev/null || { \
 	  echo "Installing Debian's chromium for the browser tests (needs root or sudo)"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -q && \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium fonts-noto-core; }
+	@test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || { \
+	  echo "Installing fonts-noto-cjk for the identity-card test videos (needs root or sudo)"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q fonts-noto-cjk fonts-dejavu-core; }
 
 pytest: setup $(ENGINES_STAMP) browser
 	$(BIN)/pytest
