@@ -44,8 +44,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        source: Path = options["file"]
-        out: Path = options["out"]
+        source, out = Path(options["file"]), Path(options["out"])  # call_command passes str
+        report_path = Path(options["report"]) if options["report"] else None
         if not source.is_file():
             raise CommandError(f"{source} does not exist or is not a file.")
         if out.exists() and out.resolve() == source.resolve():
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        regions = _read_regions(options["regions"]) if options["regions"] else None
+        regions = _read_regions(Path(options["regions"])) if options["regions"] else None
 
         with tqdm(
             total=200, unit="%", disable=options["no_progress"], leave=False, file=sys.stderr
@@ -84,12 +84,12 @@ class Command(BaseCommand):
                     }
             except BlurError as exc:
                 raise CommandError(f"{exc} Nothing was written.") from None
-        if options["report"]:
-            options["report"].write_text(json.dumps(payload, indent=1), encoding="utf-8")
+        if report_path is not None:
+            report_path.write_text(json.dumps(payload, indent=1), encoding="utf-8")
         count = len(payload["regions"])
         self.stdout.write(
             f"{out}: {count} region{'s' if count != 1 else ''} blurred"
-            + (f"; regions in {options['report']}" if options["report"] else "")
+            + (f"; regions in {report_path}" if report_path else "")
         )
 
 
