@@ -5,8 +5,6 @@ clearly. No database: the engine and `manage.py blur_identity` work on files alo
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,25 +19,10 @@ from evidence.blurring import NotVideoError, NoVideoStreamError, Region, blur_vi
 from evidence.blurring.video import probe
 from redaction.identifiers import find_identifiers
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SCENES = ["cn_front_static", "kz_shaking_covered", "calendar_control"]
-
 
 @pytest.fixture(scope="module")
-def videos(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """Three generated 720p videos of 3 s and their ground truth."""
-    folder = tmp_path_factory.mktemp("id-videos")
-    subprocess.run(
-        [
-            *(sys.executable, str(PROJECT_DIR / "bench/id_videos.py"), str(folder)),
-            *("--seconds", "3", "--only", *SCENES),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    manifest = json.loads((folder / "manifest.json").read_text())
-    return folder, {v["name"]: v for v in manifest}
+def videos(id_videos: tuple[Path, dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
+    return id_videos
 
 
 @pytest.fixture(scope="module")
