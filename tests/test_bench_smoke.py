@@ -130,3 +130,15 @@ def test_faults_bench_runs(tmp_path: Path):
                 assert phase["events"]["fault_at"] is not None
         assert "unavailable_ms" in phases["meili_down"]["outage_page"]
         assert "first_success_s" in phases["meili_down"]["recovery"]
+
+
+def test_blur_identity_bench_runs(tmp_path: Path):
+    out = tmp_path / "blur.json"
+    _run(
+        str(BENCH / "blur_identity.py"),
+        *("--quick", "--stride", "5", "--set", str(tmp_path / "set"), "--out", str(out)),
+        timeout=900,
+    )
+    result = json.loads(out.read_text())
+    assert {v["name"] for v in result["videos"]} == {"cn_front_static", "calendar_control"}
+    assert 0 <= result["summary"]["control_blurred_share_max"] <= 1
