@@ -185,3 +185,34 @@ def _encode(
     spent["blur"] = spent.get("blur", 0.0) + middle - started
     output.mux(video.encode(frame))
     spent["encode"] = spent.get("encode", 0.0) + perf_counter() - middle
+
+
+# Colours of the review page's frames (BGR): machine regions, drawn ones, rejected ones.
+_REVIEW_COLOURS = {"machine": (0, 0, 230), "editor": (230, 120, 0), "rejected": (150, 150, 150)}
+
+
+def frame_jpeg(path: Path, time: float, boxes: list[tuple[Box, str]], *, width: int = 480) -> bytes:
+    """The frame shown at ``time`` with the boxes outlined (style: machine, editor or
+    rejected), scaled to ``width`` pixels, as JPEG: the review page's strip."""
+    with open_video(path) as (container, stream):
+        if stream.time_base:
+            container.seek(max(0, int(time / stream.time_base) - 1), stream=stream, backward=True)
+        image = None
+        fps = float(stream.average_rate or 25)
+        for index, frame in enumerate(container.decode(stream)):
+            image = frame
+            if frame_time(frame, index, fps) >= time:
+                break
+        if image is None:
+            raise NotVideoError(f"{path.name} has no frame at {time:.2f} s.")
+        picture = image.to_ndarray(format="bgr24")
+    for box, style in boxes:
+        colour = _REVIEW_COLOURS.get(style, _REVIEW_COLOURS["machine"])
+        top_left, bottom_right = (int(box.x0), int(box.y0)), (int(box.x1), int(box.y1))
+        cv2.rectangle(picture, top_left, bottom_right, colour, max(2, picture.shape[1] // 320))
+    scale = width / picture.shape[1]
+    small = cv2.resize(picture, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ok, encoded = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    if not ok:
+        raise NotVideoError(f"{path.name}: the frame at {time:.2f} s could not be encoded.")
+    return encoded.tobytes()

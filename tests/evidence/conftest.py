@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -16,6 +17,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+
+from testimonies.models import MediaAsset, Testimony
+from testimonies.storage import create_original, store_original
+from transcription.engine import probe_media
 
 
 @dataclass(frozen=True)
@@ -146,3 +151,28 @@ def id_videos(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     )
     manifest = json.loads((folder / "manifest.json").read_text())
     return folder, {v["name"]: v for v in manifest}
+
+
+@pytest.fixture
+def original(
+    id_videos: tuple[Path, dict[str, Any]],
+    settings: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> MediaAsset:
+    """A public testimony whose original video shows a Chinese ID card."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    folder, truth = id_videos
+    source = tmp_path / "testimony.mp4"
+    shutil.copy(folder / truth["cn_front_static"]["file"], source)
+    testimony = Testimony.objects.create(external_id="v-1", title="Video", visibility="public")
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        name, sha, size = store_original(source)
+        asset = create_original(
+            testimony=testimony, source=source, name=name, sha=sha, size=size,
+            info=probe_media(source),
+        )  # fmt: skip
+    assert [c.__qualname__ for c in sent] == [
+        f"evidence.tasks.render_public_copy({asset.video_redaction.pk}, True)"
+    ]
+    return asset

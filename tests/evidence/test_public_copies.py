@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,39 +16,13 @@ from evidence import public_copies
 from evidence.public_copies import Drawn, ReviewError
 from testimonies import roles
 from testimonies.models import MediaAsset, RegionDecision, Testimony, VideoRedaction
-from testimonies.storage import create_original, store_original
-from transcription.engine import probe_media
+from testimonies.storage import store_original
 
 pytestmark = pytest.mark.django_db
 
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def original(
-    id_videos: tuple[Path, dict[str, Any]],
-    settings: Any,
-    tmp_path: Path,
-    django_capture_on_commit_callbacks: Any,
-) -> MediaAsset:
-    """A public testimony whose original video shows a Chinese ID card."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    folder, truth = id_videos
-    source = tmp_path / "testimony.mp4"
-    shutil.copy(folder / truth["cn_front_static"]["file"], source)
-    testimony = Testimony.objects.create(external_id="v-1", title="Video", visibility="public")
-    with django_capture_on_commit_callbacks(execute=False) as sent:
-        name, sha, size = store_original(source)
-        asset = create_original(
-            testimony=testimony, source=source, name=name, sha=sha, size=size,
-            info=probe_media(source),
-        )  # fmt: skip
-    assert [c.__qualname__ for c in sent] == [
-        f"evidence.tasks.render_public_copy({asset.video_redaction.pk}, True)"
-    ]
-    return asset
 
 
 def _editor() -> User:
