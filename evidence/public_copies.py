@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from evidence.blurring import (
     BlurError,
@@ -173,10 +174,11 @@ def decide(
 ) -> RegionDecision:
     """Record one decision (who and when come with it)."""
     if action not in RegionDecision.Action.values:
-        raise ReviewError(f"Unknown decision {action!r}: accept, reject or add.")
+        unknown = _("Unknown decision %(action)r: accept, reject or add.")
+        raise ReviewError(unknown % {"action": action})
     if action == RegionDecision.Action.ADD:
         if drawn is None:
-            raise ReviewError("Draw a region: its time span and its rectangle.")
+            raise ReviewError(_("Draw a region: its time span and its rectangle."))
         region_id = f"e{redaction.decisions.filter(action=RegionDecision.Action.ADD).count() + 1}"
         region = _drawn_region(redaction, region_id, drawn)
         return RegionDecision.objects.create(
@@ -184,7 +186,7 @@ def decide(
             decided_by=user,
         )  # fmt: skip
     if region_id not in {r["id"] for r in redaction.regions}:
-        raise ReviewError(f"No region {region_id!r} in this copy.")
+        raise ReviewError(_("No region %(region)r in this copy.") % {"region": region_id})
     return RegionDecision.objects.create(
         redaction=redaction, region_id=region_id, action=action, decided_by=user
     )
@@ -193,9 +195,12 @@ def decide(
 def _drawn_region(redaction: VideoRedaction, region_id: str, drawn: Drawn) -> Region:
     duration = redaction.original.duration or 0.0
     if not 0 <= drawn.start < drawn.end:
-        raise ReviewError("A region must start before it ends, at 0 s or later.")
+        raise ReviewError(_("A region must start before it ends, at 0 s or later."))
     if duration and drawn.start >= duration:
-        raise ReviewError(f"The video is {duration:.1f} s long; the region starts after it.")
+        raise ReviewError(
+            _("The video is %(seconds).1f s long; the region starts after it.")
+            % {"seconds": duration}
+        )
     try:
         box = Box.from_list([drawn.x0, drawn.y0, drawn.x1, drawn.y1])
     except ValueError as exc:
@@ -222,9 +227,9 @@ def needs_render(redaction: VideoRedaction) -> bool:
 def mark_reviewed(redaction: VideoRedaction, *, user: Any) -> None:
     """An editor has looked at every region of the current copy: the public may see it."""
     if redaction.state != State.READY or redaction.copy is None:
-        raise ReviewError("The copy is not rendered yet; review it once it is ready.")
+        raise ReviewError(_("The copy is not rendered yet; review it once it is ready."))
     if needs_render(redaction):
-        raise ReviewError("Decisions were made after this copy was rendered: render it again.")
+        raise ReviewError(_("Decisions were made after this copy was rendered: render it again."))
     VideoRedaction.objects.filter(pk=redaction.pk).update(
         reviewed_by=user, reviewed_at=timezone.now()
     )
