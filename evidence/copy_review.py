@@ -120,7 +120,9 @@ def copy_decide(request: HttpRequest, redaction_id: int) -> HttpResponse:
         elif action == RegionDecision.Action.ADD:
             form = DrawnRegionForm(request.POST)
             if not form.is_valid():
-                errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+                errors = "; ".join(
+                    f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()
+                )
                 raise public_copies.ReviewError(errors)
             public_copies.decide(
                 redaction, user=request.user, region_id="", action=action,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 from time import perf_counter
+from typing import Any
 
 import av
 import cv2
@@ -140,14 +141,17 @@ def render(
                         packet.stream = audio_out
                         output.mux(packet)
                     else:
-                        for frame in packet.decode():
-                            for converted in resampler.resample(frame):
-                                output.mux(audio_out.encode(converted))
+                        for sound in packet.decode():
+                            if isinstance(sound, av.AudioFrame):
+                                for converted in resampler.resample(sound):
+                                    output.mux(audio_out.encode(converted))
                     continue
                 started = perf_counter()
                 frames = packet.decode()
                 spent["decode"] = spent.get("decode", 0.0) + perf_counter() - started
                 for frame in frames:
+                    if not isinstance(frame, av.VideoFrame):
+                        continue
                     _encode(frame, index, fps, regions, video, output, spent)
                     if on_frame is not None:
                         on_frame(index, frame_time(frame, index, fps))
@@ -177,7 +181,8 @@ def _encode(
         image = frame.to_ndarray(format="bgr24")[: video.height, : video.width]
         for box in boxes:
             obscure(image, box)
-        new = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="bgr24")
+        pixels: np.ndarray[Any, np.dtype[np.uint8]] = np.ascontiguousarray(image, dtype=np.uint8)
+        new = av.VideoFrame.from_ndarray(pixels, format="bgr24")
         new.pts, new.time_base = frame.pts, frame.time_base
         frame = new
     frame.pict_type = av.video.frame.PictureType.NONE
@@ -191,7 +196,9 @@ def _encode(
 _REVIEW_COLOURS = {"machine": (0, 0, 230), "editor": (230, 120, 0), "rejected": (150, 150, 150)}
 
 
-def frame_jpeg(path: Path, time: float, boxes: list[tuple[Box, str]], *, width: int = 480) -> bytes:
+def frame_jpeg(
+    path: Path, time: float, boxes: Sequence[tuple[Box, str]], *, width: int = 480
+) -> bytes:
     """The frame shown at ``time`` with the boxes outlined (style: machine, editor or
     rejected), scaled to ``width`` pixels, as JPEG: the review page's strip."""
     with open_video(path) as (container, stream):
