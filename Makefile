@@ -61,6 +61,7 @@ bench: setup $(ENGINES_STAMP)
 	$(BIN)/python bench/transcription_cpu.py --seconds 180
 	$(BIN)/python bench/search_scale.py --segments 1000000
 	$(BIN)/python bench/faults.py --out bench/results/faults.json
+	$(BIN)/python bench/blur_identity.py --stride 2 --out bench/results/blur-identity.json
 
 clean:
 	rm -rf $(VENV) node_modules var
