@@ -4,12 +4,14 @@ gets a reviewed copy or nothing of the picture; editors' decisions recorded and 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import Client
 
 from evidence import public_copies
@@ -210,3 +212,26 @@ def test_a_job_is_taken_once(original: MediaAsset):
     VideoRedaction.objects.filter(pk=redaction_id).update(state=VideoRedaction.State.RENDERING)
     assert public_copies.render(redaction_id) is False  # another worker has it
     assert json.dumps(VideoRedaction.objects.get(pk=redaction_id).regions) == "[]"
+
+
+def test_originals_stored_before_copies_existed_can_be_queued(
+    django_capture_on_commit_callbacks: Any,
+):
+    testimony = Testimony.objects.create(external_id="old-1", title="Old")
+    video = MediaAsset.objects.create(
+        testimony=testimony, file="v.mp4", sha256="1" * 64, size=1, video_codec="h264",
+        content_type="video/mp4",
+    )  # fmt: skip
+    MediaAsset.objects.create(
+        testimony=testimony, file="a.wav", sha256="2" * 64, size=1, content_type="audio/wav"
+    )
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        call_command("queue_public_copies", stdout=out)
+    assert out.getvalue() == "1 public copy queued.\n"
+    assert [c.__qualname__ for c in sent] == [
+        f"evidence.tasks.render_public_copy({video.video_redaction.pk}, True)"
+    ]
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        call_command("queue_public_copies", stdout=io.StringIO())
+    assert again == []  # queued once
