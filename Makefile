@@ -39,11 +39,15 @@ typecheck: setup
 	$(BIN)/mypy .
 
 # The browser tests drive Debian's Chromium (no browser download); install it if missing.
+# fonts-noto-cjk: the identity cards drawn for the video blurring tests (bench/id_videos.py).
 browser:
 	@command -v chromium >/dev/null || { \
 	  echo "Installing Debian's chromium for the browser tests (needs root or sudo)"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -q && \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium fonts-noto-core; }
+	@test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || { \
+	  echo "Installing fonts-noto-cjk for the identity-card test videos (needs root or sudo)"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q fonts-noto-cjk fonts-dejavu-core; }
 
 pytest: setup $(ENGINES_STAMP) browser
 	$(BIN)/pytest
@@ -58,6 +62,7 @@ bench: setup $(ENGINES_STAMP)
 	$(BIN)/python bench/transcription_cpu.py --seconds 180
 	$(BIN)/python bench/search_scale.py --segments 1000000
 	$(BIN)/python bench/faults.py --out bench/results/faults.json
+	$(BIN)/python bench/blur_identity.py --stride 2 --out bench/results/blur-identity.json
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -22,3 +22,15 @@ class PeriodForm(forms.Form):
         if since and until and until < since:
             raise forms.ValidationError(_("The period ends before it starts: swap the dates."))
         return data
+
+
+class DrawnRegionForm(forms.Form):
+    """A region drawn by an editor on the review page: a time span and a rectangle in the
+    video's pixels (the page fills the rectangle from a drag on the frame)."""
+
+    start = forms.FloatField(label=_("From (s)"), min_value=0)
+    end = forms.FloatField(label=_("To (s)"), min_value=0)
+    x0 = forms.FloatField(label="x0", min_value=0)
+    y0 = forms.FloatField(label="y0", min_value=0)
+    x1 = forms.FloatField(label="x1", min_value=0)
+    y1 = forms.FloatField(label="y1", min_value=0)

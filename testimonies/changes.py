@@ -21,6 +21,9 @@ from django.dispatch import Signal
 testimonies_changed = Signal()
 # Sent with testimony_id (int) once a new machine transcript is stored and committed to.
 transcript_stored = Signal()
+# Sent with asset_id (int) once a new original media file is stored (its row exists in the
+# caller's transaction): evidence renders the public copy of a video.
+original_stored = Signal()
 
 
 class DerivedDataError(Exception):

@@ -23,6 +23,7 @@ from names.dates import Precision, format_partial
 from redaction import mask, relocate_marks_detailed
 from testimonies.languages import LANGUAGE_CHOICES
 from testimonies.visibility import (
+    PUBLIC_COPY_KIND,
     ClaimQuerySet,
     EventQuerySet,
     MediaQuerySet,
@@ -46,10 +47,12 @@ __all__ = [
     "PersonMerge",
     "Place",
     "PlaceAlias",
+    "RegionDecision",
     "Segment",
     "SourceCheck",
     "Testimony",
     "Transcript",
+    "VideoRedaction",
     "Visibility",
 ]
 
@@ -92,7 +95,7 @@ class Testimony(models.Model):
         QUEUED = "queued", "Queued for transcription"
         TRANSCRIBING = "transcribing", "Transcribing"
         TRANSCRIBED = "transcribed", "Transcribed"
-        FAILED = "failed", "Failed"
+        FAILED = "failed", gettext_lazy("Failed")
 
     external_id = models.CharField(max_length=100, unique=True)
     title = models.CharField(max_length=500)
@@ -169,7 +172,12 @@ class Testimony(models.Model):
         return self._media(originals_first=False)
 
     def _media(self, *, originals_first: bool) -> MediaAsset | None:
-        assets = sorted(self.media.all(), key=lambda a: a.pk)  # prefetched rows when present
+        # Prefetched rows when present. A public copy is for the public player only: Whisper
+        # reads the original's sound, and editors play the original.
+        assets = sorted(
+            (a for a in self.media.all() if a.kind != MediaAsset.Kind.PUBLIC_COPY),
+            key=lambda a: a.pk,
+        )
         originals = [a for a in assets if a.kind == MediaAsset.Kind.ORIGINAL]
         others = [a for a in assets if a.kind != MediaAsset.Kind.ORIGINAL]
         ordered = originals + others if originals_first else others + originals
@@ -192,6 +200,7 @@ class MediaAsset(models.Model):
     class Kind(models.TextChoices):
         ORIGINAL = "original", "Original"
         DERIVED = "derived", "Derived (working copy)"
+        PUBLIC_COPY = PUBLIC_COPY_KIND, "Public copy (identity documents blurred)"
 
     testimony = models.ForeignKey(Testimony, on_delete=models.PROTECT, related_name="media")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ORIGINAL)
@@ -224,6 +233,79 @@ class MediaAsset(models.Model):
 
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         _clean_web_addresses(self, ("captured_from",), exclude, super().clean_fields)
+
+    @property
+    def has_video(self) -> bool:
+        return bool(self.video_codec) or (self.content_type or "").startswith("video/")
+
+
+class VideoRedaction(models.Model):
+    """The public copy of one original video: the regions blurred in it, by which detector,
+    how far the job got, and the review that lets the public see it.
+
+    The original is never touched; each rendering is a new MediaAsset (kind public copy,
+    ``derived_from`` the original) and ``copy`` points at the latest. ``regions`` is the
+    engine's list (evidence.blurring.schema.Region as JSON) with each region's review state.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", gettext_lazy("Queued")
+        DETECTING = "detecting", gettext_lazy("Finding identity documents")
+        RENDERING = "rendering", gettext_lazy("Rendering the copy")
+        READY = "ready", gettext_lazy("Ready")
+        FAILED = "failed", gettext_lazy("Failed")
+
+    original = models.OneToOneField(
+        MediaAsset, on_delete=models.PROTECT, related_name="video_redaction"
+    )
+    copy = models.OneToOneField(
+        MediaAsset, null=True, blank=True, on_delete=models.PROTECT, related_name="redaction"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.FloatField(default=0.0, help_text="Share of the job done, 0 to 1.")
+    error = models.TextField(blank=True)
+    detector = models.CharField(max_length=100, blank=True)
+    detector_version = models.CharField(max_length=50, blank=True)
+    detector_settings = models.JSONField(default=dict, blank=True)
+    regions = models.JSONField(default=list, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["original"]
+
+    def __str__(self) -> str:
+        return f"public copy of {self.original} ({self.state})"
+
+
+class RegionDecision(models.Model):
+    """One editor's decision on one region of a public copy: who, when, what."""
+
+    class Action(models.TextChoices):
+        ACCEPT = "accept", gettext_lazy("Accepted (stays blurred)")
+        REJECT = "reject", gettext_lazy("Rejected (not blurred)")
+        ADD = "add", gettext_lazy("Drawn by hand")
+
+    redaction = models.ForeignKey(
+        VideoRedaction, on_delete=models.CASCADE, related_name="decisions"
+    )
+    region_id = models.CharField(max_length=20)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    region = models.JSONField(default=dict, blank=True, help_text="The region as drawn (add).")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["redaction", "decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.region_id}"
 
 
 class Person(models.Model):

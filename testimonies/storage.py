@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
+from testimonies.changes import original_stored
 from testimonies.models import MediaAsset, Testimony
 
 MEDIA_SUFFIXES = {
@@ -76,14 +77,15 @@ def media_files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def store_original(path: Path) -> tuple[str, str, int]:
-    """Copy a file under MEDIA_ROOT/originals/<sha256[:2]>/<sha256><ext>, read-only, once.
+def store_original(path: Path, *, folder: str = "originals") -> tuple[str, str, int]:
+    """Copy a file under MEDIA_ROOT/<folder>/<sha256[:2]>/<sha256><ext>, read-only, once.
 
     Returns (name relative to MEDIA_ROOT, sha256, size). The copy is hashed while it is
     written and only then renamed into place, so a crash never leaves a partial original.
+    Public copies of videos go to the folder "copies", away from the originals.
     """
     root = Path(settings.MEDIA_ROOT)
-    staging = root / "originals" / ".incoming"
+    staging = root / folder / ".incoming"
     staging.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
@@ -100,7 +102,7 @@ def store_original(path: Path) -> tuple[str, str, int]:
             os.unlink(out.name)
             raise
     sha = digest.hexdigest()
-    name = f"originals/{sha[:2]}/{sha}{path.suffix.lower()}"
+    name = f"{folder}/{sha[:2]}/{sha}{path.suffix.lower()}"
     final = root / name
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +128,7 @@ def create_original(
     **provenance: Any,
 ) -> MediaAsset:
     """The row for a stored original: its file, hash and what PyAV found in it."""
-    return MediaAsset.objects.create(
+    asset = MediaAsset.objects.create(
         testimony=testimony,
         kind=MediaAsset.Kind.ORIGINAL,
         file=name,
@@ -139,4 +141,28 @@ def create_original(
         video_codec=info.video_codec or "",
         content_type=content_type(source),
         **provenance,
+    )
+    original_stored.send(sender=MediaAsset, asset_id=asset.pk)
+    return asset
+
+
+def create_public_copy(
+    *, original: MediaAsset, path: Path, duration: float | None, audio_codec: str | None
+) -> MediaAsset:
+    """Store a rendered public copy (H.264 in MP4) as a new asset derived from the original;
+    the original's file and row are not touched."""
+    name, sha, size = store_original(path, folder="copies")
+    return MediaAsset.objects.create(
+        testimony_id=original.testimony_id,
+        kind=MediaAsset.Kind.PUBLIC_COPY,
+        derived_from=original,
+        file=name,
+        original_filename=f"{Path(original.original_filename or 'video').stem}-public.mp4"[:500],
+        sha256=sha,
+        size=size,
+        duration=duration,
+        container="mp4",
+        audio_codec=audio_codec or "",
+        video_codec="h264",
+        content_type="video/mp4",
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
@@ -41,6 +42,10 @@ class Visibility(models.TextChoices):
     RESTRICTED = "restricted", "Restricted (vetted researchers)"
     PUBLIC = "public", "Public"
 
+
+# MediaAsset.Kind.PUBLIC_COPY: a video with identity documents blurred, the only video the
+# public gets (the model imports this module, so the value lives here).
+PUBLIC_COPY_KIND = "blurred"
 
 # What anyone may see, signed in or not.
 PUBLIC_LEVELS: tuple[str, ...] = (Visibility.PUBLIC,)
@@ -125,6 +130,54 @@ class SegmentQuerySet(VisibleQuerySet["Segment"]):
 
 class MediaQuerySet(VisibleQuerySet["MediaAsset"]):
     testimony_path = "testimony"
+
+    def without_identity_documents(self) -> Self:
+        """Files that cannot show an identity document in the picture: public copies whose
+        regions an editor reviewed (or any rendered copy, with
+        VIDEO_BLUR_PUBLISH_UNREVIEWED), and sound without a picture. Never an original
+        video, and never an older rendering of a copy (no longer linked to its job)."""
+        copies = Q(kind=PUBLIC_COPY_KIND, redaction__state="ready")
+        if not settings.VIDEO_BLUR_PUBLISH_UNREVIEWED:
+            copies &= Q(redaction__reviewed_at__isnull=False)
+        sound = Q(video_codec="", content_type__startswith="audio/")
+        return self.filter(copies | sound)
+
+    def servable_to(self, user: Account) -> Self:
+        """Media files an account may fetch or play: a public testimony's only (an original
+        is evidence, not publication); of those, researchers and editors get every file, the
+        public only files without identity documents."""
+        files = self.public()
+        return files if roles.may_see_restricted(user) else files.without_identity_documents()
+
+
+def player_media(testimony: Testimony, user: Account) -> tuple[MediaAsset | None, str]:
+    """The file a testimony's page plays for an account, and why there is none or only sound.
+
+    Reasons: "" (the file plays as it is), "not_public" (media only for public testimonies),
+    "no_media", "video_pending" (the public gets sound or nothing until a reviewed copy with
+    identity documents blurred exists).
+    """
+    if not is_public(testimony.visibility):
+        return None, "not_public"
+    assets = sorted(testimony.media.all(), key=lambda a: a.pk)
+    if not assets:
+        return None, "no_media"
+    if roles.may_see_restricted(user):
+        return testimony.playable_media(), ""
+    allowed = set(
+        type(assets[0])
+        .objects.filter(pk__in=[a.pk for a in assets])
+        .without_identity_documents()
+        .values_list("pk", flat=True)
+    )
+    copies = [a for a in assets if a.pk in allowed and a.kind == PUBLIC_COPY_KIND]
+    if copies:
+        return copies[-1], ""
+    sound = [a for a in assets if a.pk in allowed]
+    original_video = any(a.has_video for a in assets if a.kind == "original")
+    if sound:
+        return sound[0], "video_pending" if original_video else ""
+    return None, "video_pending" if original_video else "no_media"
 
 
 class EventQuerySet(VisibleQuerySet["Event"]):

@@ -157,3 +157,15 @@ def test_correction_to_search_bench_runs(tmp_path: Path):
     _run(str(BENCH / "correction_to_search.py"), "--quick", "--out", str(out), timeout=600)
     result = json.loads(out.read_text())
     assert result["saves"] == 3 and result["median_s"] > 0
+
+
+def test_blur_identity_bench_runs(tmp_path: Path):
+    out = tmp_path / "blur.json"
+    _run(
+        str(BENCH / "blur_identity.py"),
+        *("--quick", "--stride", "5", "--set", str(tmp_path / "set"), "--out", str(out)),
+        timeout=900,
+    )
+    result = json.loads(out.read_text())
+    assert {v["name"] for v in result["videos"]} == {"cn_front_static", "calendar_control"}
+    assert 0 <= result["summary"]["control_blurred_share_max"] <= 1

@@ -10,6 +10,7 @@ from typing import IO
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
@@ -88,7 +89,11 @@ def _stream(handle: IO[bytes], length: int) -> Iterator[bytes]:
 
 @require_safe
 def serve_media(request: HttpRequest, asset_id: int) -> HttpResponseBase:
-    asset = get_object_or_404(MediaAsset.objects.public().select_related("testimony"), pk=asset_id)
+    # The policy: the public never gets an original video, only copies with identity
+    # documents blurred and sound; researchers and editors get the originals.
+    asset = get_object_or_404(
+        MediaAsset.objects.servable_to(request.user).select_related("testimony"), pk=asset_id
+    )
     return send_asset(request, asset)
 
 
@@ -104,7 +109,7 @@ def send_asset(request: HttpRequest, asset: MediaAsset) -> HttpResponseBase:
     if header is None:
         response = FileResponse(path.open("rb"), content_type=kind)
         response["Accept-Ranges"] = "bytes"
-        return _protect(response, path, playable is not None)
+        return _private(request, _protect(response, path, playable is not None))
     byte_range = parse_range(header, size)
     if byte_range is None:
         refused = HttpResponse(status=416)
@@ -117,4 +122,13 @@ def send_asset(request: HttpRequest, asset: MediaAsset) -> HttpResponseBase:
     partial["Content-Length"] = str(end - start + 1)
     partial["Content-Range"] = f"bytes {start}-{end}/{size}"
     partial["Accept-Ranges"] = "bytes"
-    return _protect(partial, path, playable is not None)
+    return _private(request, _protect(partial, path, playable is not None))
+
+
+def _private(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """A file served because of who asked (an original to a researcher) stays out of shared
+    caches, which would hand it to the next visitor."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True)
+        patch_vary_headers(response, ("Cookie", "Authorization"))
+    return response

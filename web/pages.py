@@ -23,7 +23,7 @@ from search.query import SearchParams, search_segments
 from testimonies.facts import people_facts, person_facts, place_facts, places_facts, with_claims
 from testimonies.models import Event, Person, Place, Segment, Testimony, Transcript
 from testimonies.places import places_within
-from testimonies.visibility import PUBLIC_LEVELS, levels_for
+from testimonies.visibility import PUBLIC_LEVELS, levels_for, player_media
 from transcription.engine.writers import write
 from transcription.pipeline import load_result
 
@@ -74,8 +74,9 @@ def testimony_page(request: HttpRequest, external_id: str) -> HttpResponse:
         current = next((s for s in segments if s.start <= start < s.end), None) or next(
             (s for s in segments if s.start >= start), None
         )
-    # Media stays public-only: an original may show identity documents unblurred.
-    asset = testimony.playable_media() if testimony.is_public else None
+    # The policy picks the file: the public never gets an original video (identity
+    # documents), only a reviewed copy with them blurred, or the sound.
+    asset, media_note = player_media(testimony, request.user)
     is_video = bool(asset and (asset.video_codec or (asset.content_type or "").startswith("video")))
     events = Event.objects.filter(testimony=testimony).select_related("person", "place")
     people = people_facts(testimony.people.all(), levels)
@@ -95,6 +96,7 @@ def testimony_page(request: HttpRequest, external_id: str) -> HttpResponse:
             "start": current.start if current else start,
             "asset": asset,
             "is_video": is_video,
+            "media_note": media_note,
             "events": events,
             "people": people,
             "places": places,

@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from evidence import staff
+from evidence import copy_review, staff
 from transcription import staff as transcription_staff
 from transcription import upload as transcription_upload
 from web import editor, health, pages, search_pages
@@ -46,6 +46,17 @@ urlpatterns = [
     path("accounts/welcome/", editor.after_login, name="after-login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="search"), name="logout"),
     path("staff/takedowns/", staff.takedowns, name="staff-takedowns"),
+    path("staff/copies/<int:redaction_id>/", copy_review.copy_review, name="staff-copy"),
+    path(
+        "staff/copies/<int:redaction_id>/frame.jpg",
+        copy_review.copy_frame,
+        name="staff-copy-frame",
+    ),
+    path(
+        "staff/copies/<int:redaction_id>/decide",
+        copy_review.copy_decide,
+        name="staff-copy-decide",
+    ),
     path("staff/takedowns.csv", staff.takedowns_csv, name="staff-takedowns-csv"),
     path("staff/queue/", transcription_staff.queue, name="staff-queue"),
     path("staff/queue/retry", transcription_staff.retry, name="staff-queue-retry"),

@@ -5,4 +5,5 @@ from .celery import *
 from .database import *
 from .meilisearch import *
 from .transcription import *
+from .video import *
 from .web import *

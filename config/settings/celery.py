@@ -25,7 +25,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"transcription.tasks.*": {"queue": "transcribe"}}
+CELERY_TASK_ROUTES = {
+    "transcription.tasks.*": {"queue": "transcribe"},
+    # Public copies with identity documents blurred: minutes of CPU per video, kept off the
+    # default queue so the index outbox and takedown checks never wait behind them.
+    "evidence.tasks.render_public_copy": {"queue": "video"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers a job whose worker died once this many seconds pass without its ack; it
 # must exceed the longest transcription, or a running job is handed to a second worker.

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,7 @@ from django.forms import modelform_factory
 from django.test import Client
 from django.utils.html import escape
 
+from testimonies import roles
 from testimonies.importing import import_file, validate_file
 from testimonies.models import MediaAsset, Testimony
 from tests.factories import record, write_jsonl
@@ -246,6 +248,16 @@ def stored(hostile: Client, settings: Any, tmp_path: Path) -> Any:
     return store
 
 
+def _researcher() -> Client:
+    """Originals of any type reach researchers only (the public gets copies without identity
+    documents and sound: tests/evidence/test_public_copies.py), so they ask here."""
+    account = User.objects.create_user(f"reader-{User.objects.count()}", password="x")
+    roles.grant(account, roles.RESEARCHER)
+    client = Client()
+    client.force_login(account)
+    return client
+
+
 @pytest.mark.parametrize(
     ("name", "stored_type", "served"),
     [
@@ -261,7 +273,7 @@ def test_playable_media_is_served_inline_with_its_type(
 ):
     asset = stored(name, b"\x00" * 64, stored_type)
     for headers in ({}, {"Range": "bytes=0-9"}):
-        response = Client().get(f"/media/{asset.pk}/", headers=headers)
+        response = _researcher().get(f"/media/{asset.pk}/", headers=headers)
         assert response.status_code in (200, 206)
         assert response["Content-Type"] == served
         assert response["X-Content-Type-Options"] == "nosniff"
@@ -283,7 +295,7 @@ def test_playable_media_is_served_inline_with_its_type(
 def test_anything_else_in_media_is_a_download(stored: Any, name: str, stored_type: str):
     asset = stored(name, SCRIPT.encode(), stored_type)
     for headers in ({}, {"Range": "bytes=0-9"}):
-        response = Client().get(f"/media/{asset.pk}/", headers=headers)
+        response = _researcher().get(f"/media/{asset.pk}/", headers=headers)
         assert response.status_code in (200, 206)
         assert response["Content-Type"] == "application/octet-stream"
         assert response["Content-Disposition"].startswith("attachment")

@@ -82,13 +82,17 @@ class Command(BaseCommand):
             worker += ["-Q", "default,transcribe", "--concurrency", "1", "--loglevel", "INFO"]
             # One machine: beat runs inside this worker (takedown checks, index outbox drains).
             worker += ["--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
+            # Public copies of videos (identity documents blurred) in a worker of their own:
+            # minutes of CPU per video must not hold up transcription or index drains.
+            video = [python, "-m", "celery", "-A", "config", "worker", "-Q", "video"]
+            video += ["--concurrency", "1", "--loglevel", "INFO", "-n", "video@%h"]
             addr = options["addr"] or settings.WEB_BIND
             if options["dev"]:
                 web = [python, "manage.py", "runserver", addr, "--noreload"]
             else:
                 web = [python, "-m", "gunicorn", "-c", "config/gunicorn.py", "--bind", addr]
                 web.append("config.wsgi:application")
-            for command in (worker, web):
+            for command in (worker, video, web):
                 children.append(
                     subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)
                 )
