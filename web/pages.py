@@ -18,7 +18,9 @@ from evidence.takedowns import gone_since
 from search.client import SearchError
 from search.query import SearchParams, search_segments
 from testimonies.facts import people_facts, person_facts, place_facts, places_facts, with_claims
+from testimonies.labels import disagreements
 from testimonies.models import Event, Person, Place, Segment, Testimony, Transcript
+from testimonies.timeline import person_timeline, place_timeline
 from testimonies.visibility import PUBLIC_LEVELS, levels_for
 from transcription.engine.writers import write
 from transcription.pipeline import load_result
@@ -142,18 +144,7 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     if facts is None:
         raise Http404("No such person in the public archive.")
     testimonies = Testimony.objects.public().filter(people=person).order_by("external_id")
-    events = (
-        Event.objects.public().filter(person=person).select_related("place", "testimony", "segment")
-    )
-    places = {
-        p.id: p
-        for p in places_facts(
-            Place.objects.public()
-            .filter(events__in=events)
-            .prefetch_related(with_claims(), "testimonies"),
-            PUBLIC_LEVELS,
-        )
-    }
+    timeline = person_timeline(person, PUBLIC_LEVELS)
     # The moments where the name is said, found the way a relative's search finds them.
     try:
         moments = search_segments(SearchParams(q=facts.primary_name, person=person.pk, limit=50))
@@ -165,7 +156,8 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": facts,
             "testimonies": testimonies,
-            "events": [(e, places.get(e.place_id) if e.place_id else None) for e in events],
+            "timeline": timeline,
+            "disagreements": disagreements(facts),
             "moments": moments,
         },
     )
@@ -195,5 +187,6 @@ def place_page(request: HttpRequest, place_id: int) -> HttpResponse:
             "parent": parent,
             "children": places_facts(public_places.filter(parent=place), PUBLIC_LEVELS),
             "testimonies": Testimony.objects.public().filter(places=place).order_by("external_id"),
+            "timeline": place_timeline(place, PUBLIC_LEVELS),
         },
     )
