@@ -38,12 +38,14 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy .
 
-# The browser tests drive Debian's Chromium (no browser download); install it if missing.
+# The browser tests drive Debian's Chromium (no browser download) and read the screenshots
+# in every script (Noto, with CJK for Chinese); the case-file tests read PDFs with pdftotext.
+# Install whatever is missing.
 browser:
-	@command -v chromium >/dev/null || { \
-	  echo "Installing Debian's chromium for the browser tests (needs root or sudo)"; \
+	@{ command -v chromium && command -v pdftotext && fc-list | grep -q "Noto Sans CJK"; } >/dev/null || { \
+	  echo "Installing Debian's chromium, Noto fonts and poppler-utils for the tests (needs root or sudo)"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -q && \
-	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium fonts-noto-core; }
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium fonts-noto-core fonts-noto-cjk poppler-utils; }
 
 pytest: setup $(ENGINES_STAMP) browser
 	$(BIN)/pytest

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from testimonies.facts import PersonFacts
 from testimonies.languages import LANGUAGES
-from testimonies.models import Claim, Event, Person, Place
+from testimonies.models import Claim, Event, Person, Place, Testimony
 
 # A witness's kinship is free text; the words the import format and the demo data use have
 # translations, anything else is shown as written.
@@ -63,6 +63,10 @@ def gender_label(value: str) -> str:
 
 def place_type_label(value: str) -> str:
     return _label(Place.Type, value)
+
+
+def testimony_status_label(value: str) -> str:
+    return _label(Testimony.Status, value)
 
 
 def language_label(code: str) -> str:

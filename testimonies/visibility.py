@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy
 
 from testimonies import roles
 
@@ -37,9 +38,9 @@ else:
 
 
 class Visibility(models.TextChoices):
-    DRAFT = "draft", "Draft (editors only)"
-    RESTRICTED = "restricted", "Restricted (vetted researchers)"
-    PUBLIC = "public", "Public"
+    DRAFT = "draft", gettext_lazy("Draft (editors only)")
+    RESTRICTED = "restricted", gettext_lazy("Restricted (vetted researchers)")
+    PUBLIC = "public", gettext_lazy("Public")
 
 
 # What anyone may see, signed in or not.
