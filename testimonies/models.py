@@ -36,6 +36,7 @@ from testimonies.visibility import (
 )
 
 __all__ = [
+    "CaseFileRecord",
     "Claim",
     "Event",
     "IndexChange",
@@ -652,6 +653,9 @@ class Claim(models.Model):
         TYPE = "type", gettext_lazy("Place type")
         COORDINATES = "coordinates", gettext_lazy("Coordinates")
         GAZETTEER = "gazetteer_id", gettext_lazy("Gazetteer id")
+        # Case-file elements the testimonies may not hold, filled by editors with a source.
+        PERPETRATOR = "perpetrator", gettext_lazy("Believed responsible")
+        FAMILY_ACTION = "family_action", gettext_lazy("Action by the family")
 
     class Origin(models.TextChoices):
         IMPORT = "import", gettext_lazy("Import")
@@ -790,3 +794,40 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"testimony {self.testimony_id} (attempts: {self.attempts})"
+
+
+class CaseFileRecord(models.Model):
+    """One generated case file: who made it, when, about whom, which elements it held.
+
+    Kept for every generation (one file or a bulk ZIP) so that an organisation can answer for
+    what left the archive; a refused request leaves none.
+    """
+
+    class Format(models.TextChoices):
+        JSON = "json", gettext_lazy("JSON")
+        PDF = "pdf", gettext_lazy("PDF")
+
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="case_files"
+    )
+    person_ref = models.PositiveIntegerField(help_text="The person's id, kept if they go.")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now, db_index=True)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    elements = models.JSONField(default=list, help_text="The WGEID elements it filled.")
+    missing = models.JSONField(default=list, help_text="What the completeness check named.")
+    identity_numbers = models.BooleanField(
+        default=False, help_text="Identity numbers shown unmasked (a role allowed to see them)."
+    )
+    levels = models.JSONField(default=list, help_text="The visibility levels it drew on.")
+    batch = models.CharField(
+        max_length=36, blank=True, db_index=True, help_text="The bulk ZIP it was part of."
+    )
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"case file {self.format} of person {self.person_ref} ({self.made_at:%Y-%m-%d})"
