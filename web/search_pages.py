@@ -25,10 +25,12 @@ from search.list_matching import (
     rows_from_csv,
 )
 from search.query import SearchResult, search_segments
+from testimonies.casefiles import may_make
 from testimonies.facts import places_facts, with_claims
 from testimonies.languages import LANGUAGES
 from testimonies.models import Person, Place
 from testimonies.visibility import PUBLIC_LEVELS, levels_for
+from web.api.casefiles import BULK_FORMATS, BulkTooLarge, bulk_response
 from web.limits import MAX_UPLOAD_BYTES, declared_length, throttle_wait
 
 
@@ -141,8 +143,13 @@ def _match_form(request: HttpRequest) -> HttpResponse:
                 raise ListError(_("Choose a CSV file with a 'name' column."))
             if upload.size is not None and upload.size > MAX_BYTES:
                 return render(request, "search/match.html", {"error": TOO_LARGE}, status=413)
+            case_files = request.POST.get("case_files", "")
+            if case_files and (case_files not in BULK_FORMATS or not may_make(request.user)):
+                raise ListError(_("Choose JSON, PDF or both for the case files."))
             results = match_rows(rows_from_csv(upload.read()))
-        except ListError as exc:
+            if case_files:
+                return bulk_response(results, request.user, case_files)
+        except (ListError, BulkTooLarge) as exc:
             error = str(exc)
         except SearchError:
             error = _("Search is unavailable right now. Please try again in a minute.")
@@ -150,4 +157,5 @@ def _match_form(request: HttpRequest) -> HttpResponse:
             response = HttpResponse(results_csv(results), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="matches.csv"'
             return response
-    return render(request, "search/match.html", {"error": error}, status=400 if error else 200)
+    context = {"error": error, "case_files": may_make(request.user)}
+    return render(request, "search/match.html", context, status=400 if error else 200)

@@ -10,9 +10,11 @@ from testimonies.casefiles.build import (
     record,
     visible_person,
 )
+from testimonies.casefiles.bulk import Batch, write_zip
 from testimonies.casefiles.render import to_json, to_pdf
 
 __all__ = [
+    "Batch",
     "CaseFileRefused",
     "Submitter",
     "add_case_fact",
@@ -22,4 +24,5 @@ __all__ = [
     "to_json",
     "to_pdf",
     "visible_person",
+    "write_zip",
 ]

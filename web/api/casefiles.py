@@ -6,9 +6,14 @@ no record; every file made is recorded (`testimonies.casefiles.record`).
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -16,14 +21,18 @@ from rest_framework.decorators import api_view, throttle_classes
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from search.list_matching import RowResult, confident_people, results_csv
 from testimonies.casefiles import (
+    Batch,
     CaseFileRefused,
     Submitter,
     build_case,
+    may_make,
     record,
     to_json,
     to_pdf,
     visible_person,
+    write_zip,
 )
 
 CONTENT_TYPES = {"json": "application/json", "pdf": "application/pdf"}
@@ -95,3 +104,52 @@ def case_file(request: Request, person_id: int, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="case-{person.pk}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Made while the request waits: larger batches go through `manage.py match_people
+# --case-files`, which shows its progress and has no limit.
+MAX_WEB_CASE_FILES = 200
+BULK_FORMATS = {"json": ("json",), "pdf": ("pdf",), "both": ("json", "pdf")}
+
+
+def too_many_message(count: int) -> str:
+    return _(
+        "%(count)d confident matches is more case files than one request makes "
+        "(%(limit)d); run manage.py match_people LIST.csv --case-files cases.zip on the "
+        "server, or split the list."
+    ) % {"count": count, "limit": MAX_WEB_CASE_FILES}
+
+
+def bulk_response(results: Sequence[RowResult], user: Any, formats: str) -> HttpResponse:
+    """A ZIP of the confident matches' case files with results.csv, which says for each row
+    which file it got and what the file lacks. Raise BulkRefused (404) or BulkTooLarge."""
+    if not may_make(user):
+        raise Http404("No such list.")
+    people = confident_people(results)
+    if len(people) > MAX_WEB_CASE_FILES:
+        raise BulkTooLarge(too_many_message(len(people)))
+    name = user.get_full_name() or user.get_username()
+
+    def results_file(batch: Batch) -> dict[str, bytes]:
+        made = {p: (", ".join(m.files), m.missing) for p, m in batch.made.items()}
+        return {"results.csv": results_csv(results, case_files=made).encode("utf-8")}
+
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    write_zip(
+        people,
+        spool,
+        user=user,
+        formats=BULK_FORMATS[formats],
+        submitter=Submitter(name=name),
+        extra=results_file,
+    )
+    spool.seek(0)
+    response = FileResponse(
+        spool, as_attachment=True, filename="case-files.zip", content_type="application/zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class BulkTooLarge(ValueError):
+    """More confident matches than one request makes; the message says what to do."""
