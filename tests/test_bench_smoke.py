@@ -130,3 +130,10 @@ def test_faults_bench_runs(tmp_path: Path):
                 assert phase["events"]["fault_at"] is not None
         assert "unavailable_ms" in phases["meili_down"]["outage_page"]
         assert "first_success_s" in phases["meili_down"]["recovery"]
+
+
+def test_case_files_bench_runs(tmp_path: Path):
+    out = tmp_path / "cases.json"
+    _run(str(BENCH / "case_files.py"), "--people", "3", "--out", str(out))
+    result = json.loads(out.read_text())
+    assert result["case_files"] == 3 and result["zip_mib"] > 0
