@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone, translation
@@ -482,7 +482,7 @@ def record(case: dict[str, Any], *, user: Account, fmt: str, batch: str = "") ->
     return CaseFileRecord.objects.create(
         person_id=case["person"]["id"],
         person_ref=case["person"]["id"],
-        made_by=account,
+        made_by=cast(Any, account),
         format=fmt,
         elements=[k for k in ELEMENTS if case["elements"][k]["filled"]],
         missing=[f"{m['element']}.{m['key']}" for m in case["completeness"]["missing"]],

@@ -120,7 +120,7 @@ def too_many_message(count: int) -> str:
     ) % {"count": count, "limit": MAX_WEB_CASE_FILES}
 
 
-def bulk_response(results: Sequence[RowResult], user: Any, formats: str) -> HttpResponse:
+def bulk_response(results: Sequence[RowResult], user: Any, formats: str) -> FileResponse:
     """A ZIP of the confident matches' case files with results.csv, which says for each row
     which file it got and what the file lacks. Raise BulkRefused (404) or BulkTooLarge."""
     if not may_make(user):

@@ -6,11 +6,16 @@ from dataclasses import asdict
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -162,6 +167,9 @@ class PeopleMatchAPIView(APIView):
             ),
             400: _DETAIL,
             (200, "application/zip"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(
+                description="case_files asked for by an account that may not make them."
+            ),
             413: _DETAIL,
             503: _DETAIL,
         },
@@ -179,7 +187,7 @@ class PeopleMatchAPIView(APIView):
         ],
         summary="Which people of a list appear in the archive, and where",
     )
-    def post(self, request: Request) -> Response | HttpResponse:
+    def post(self, request: Request) -> Response | FileResponse:
         case_files = request.query_params.get("case_files", "")
         if case_files and case_files not in BULK_FORMATS:
             return Response(

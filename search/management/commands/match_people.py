@@ -98,13 +98,17 @@ class Command(BaseCommand):
             target.open("wb") as out,
             tqdm(total=len(people), unit="case", desc="case files", disable=None) as bar,
         ):
+
+            def advance(done: int) -> None:
+                bar.update(done)
+
             batch = write_zip(
                 people,
                 out,
                 user=user,
                 formats=FORMATS[options["format"]],
                 submitter=submitter,
-                progress=bar.update,
+                progress=advance,
                 extra=results_file,
             )
         complete = sum(1 for m in batch.made.values() if m.complete)
