@@ -39,6 +39,13 @@ def _rss_mib() -> float:
 
 def generate(people: int, seed: int) -> list[int]:
     """People with testimonies, segments, claims, events and media; returns their ids."""
+    from django.db import transaction
+
+    with transaction.atomic():  # one commit: the rows are the setting, not what is measured
+        return _generate(people, seed)
+
+
+def _generate(people: int, seed: int) -> list[int]:
     from testimonies.facts import add_claims, name_claim
     from testimonies.models import (
         Claim,
