@@ -37,7 +37,7 @@ def test_the_shipped_languages_are_the_five_the_site_offers():
 
 @pytest.mark.parametrize("language", SHIPPED)
 def test_every_choice_label_has_a_translation(language: str):
-    catalog = trans_real.translation(language)._catalog
+    catalog = trans_real.translation(language)._catalog  # type: ignore[attr-defined]
     missing = []
     for where, label in _choice_labels():
         with translation.override("en"):

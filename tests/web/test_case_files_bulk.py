@@ -92,7 +92,7 @@ def test_the_api_answers_a_vetted_account_with_a_zip(demo: Testimony):
         "/api/v1/people/match?case_files=json", body, content_type="application/json"
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+    with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
         names = archive.namelist()
         assert len([n for n in names if n.endswith(".json")]) == 1
         rows = _results(archive)
@@ -109,6 +109,6 @@ def test_the_match_page_offers_case_files_to_vetted_accounts_only(demo: Testimon
     upload.name = "list.csv"
     response = client.post("/match/", {"file": upload, "case_files": "pdf"})
     assert response.status_code == 200
-    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+    with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
         pdfs = [n for n in archive.namelist() if n.endswith(".pdf")]
         assert len(pdfs) == 1 and archive.read(pdfs[0]).startswith(b"%PDF")
