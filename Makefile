@@ -38,16 +38,15 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy .
 
-# The browser tests drive Debian's Chromium (no browser download); install it if missing.
-# fonts-noto-cjk: the identity cards drawn for the video blurring tests (bench/id_videos.py).
+# The browser tests drive Debian's Chromium (no browser download) and read the screenshots
+# in every script (Noto, with CJK for Chinese); the case-file tests read PDFs with pdftotext;
+# the video blurring tests draw identity cards with Noto CJK (bench/id_videos.py).
+# Install whatever is missing.
 browser:
-	@command -v chromium >/dev/null || { \
-	  echo "Installing Debian's chromium for the browser tests (needs root or sudo)"; \
+	@{ command -v chromium && command -v pdftotext && fc-list | grep -q "Noto Sans CJK"; } >/dev/null || { \
+	  echo "Installing Debian's chromium, Noto fonts and poppler-utils for the tests (needs root or sudo)"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -q && \
-	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium fonts-noto-core; }
-	@test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || { \
-	  echo "Installing fonts-noto-cjk for the identity-card test videos (needs root or sudo)"; \
-	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q fonts-noto-cjk fonts-dejavu-core; }
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils; }
 
 pytest: setup $(ENGINES_STAMP) browser
 	$(BIN)/pytest

@@ -31,6 +31,8 @@ TOO_LARGE = (
 )
 COLUMNS = ("name", "birth_year", "place", "father_name")
 EVIDENCE_SCORE = 0.8  # below this a proposal is shown without searching its moments
+# A row's first candidate at or above this score is a confident match: it gets a case file.
+CONFIDENT_SCORE = 0.9
 
 
 class ListError(ValueError):
@@ -233,14 +235,50 @@ RESULT_COLUMNS = [
 ]
 
 
-def results_csv(results: Sequence[RowResult]) -> str:
-    """One line per proposal (or one empty line for a row without any), spreadsheet-ready."""
+def confident_people(results: Sequence[RowResult], *, score: float = CONFIDENT_SCORE) -> list[int]:
+    """The people that rows match with confidence (each row's first candidate at ``score``
+    or more), once each, in the list's order."""
+    firsts = [r.candidates[0] for r in results if r.candidates]
+    return list(dict.fromkeys(p.person for p in firsts if p.score >= score))
+
+
+# With case files: which file the row's candidate got, and what that file lacks.
+CASE_FILE_COLUMNS = ["case_file", "case_file_missing"]
+
+
+def results_csv(
+    results: Sequence[RowResult], *, case_files: dict[int, tuple[str, list[str]]] | None = None
+) -> str:
+    """One line per proposal (or one empty line for a row without any), spreadsheet-ready.
+    ``case_files`` (person → file name, missing elements) adds two columns."""
     out = io.StringIO()
     writer = csvsafe.writer(out)
-    writer.writerow(RESULT_COLUMNS)
+    writer.writerow(RESULT_COLUMNS + (CASE_FILE_COLUMNS if case_files is not None else []))
+
+    def case_columns(person: int | None) -> list[str]:
+        if case_files is None:
+            return []
+        name, missing = case_files.get(person, ("", [])) if person is not None else ("", [])
+        return [name, " ".join(missing)]
+
     for result in results:
         if not result.candidates:
-            writer.writerow([result.row, result.query["name"], "", "", "", "", "", "", "", "", ""])
+            writer.writerow(
+                [
+                    result.row,
+                    result.query["name"],
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    *case_columns(None),
+                ]
+            )
         for rank, p in enumerate(result.candidates, start=1):
             writer.writerow(
                 [
@@ -255,6 +293,7 @@ def results_csv(results: Sequence[RowResult]) -> str:
                     p.page,
                     " ".join(p.testimonies),
                     p.moments[0]["url"] if p.moments else "",
+                    *case_columns(p.person if rank == 1 else None),
                 ]
             )
     return out.getvalue()

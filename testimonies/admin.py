@@ -151,6 +151,14 @@ class ClaimForm(forms.ModelForm):
         data = super().clean() or {}
         if self.instance.pk is None and not data.get("visibility"):
             self.add_error("visibility", "Choose who may see this decision.")
+        case_fact = data.get("field") in (Claim.Field.PERPETRATOR, Claim.Field.FAMILY_ACTION)
+        detail = data.get("detail")
+        if case_fact and not (isinstance(detail, dict) and str(detail.get("source", "")).strip()):
+            self.add_error(
+                "detail",
+                'Say where this is known from, e.g. {"source": "letter kept by the family", '
+                '"date": "2019-05"}: a case file cites it.',
+            )
         return data
 
 

@@ -34,6 +34,8 @@ from testimonies.models import Claim, NameVariant, Person, Place, PlaceAlias, Te
 from testimonies.visibility import Visibility, claim_visible, readers_of
 
 Levels = tuple[str, ...] | list[str]
+# Fields that hold several true values at once; the others take one value.
+MANY_VALUED = frozenset({Claim.Field.NAME, Claim.Field.PERPETRATOR, Claim.Field.FAMILY_ACTION})
 # Editors' view: every level (the policy's own tuple, not a copy of it).
 ALL_LEVELS: tuple[str, ...] = readers_of(Visibility.DRAFT)
 
@@ -83,10 +85,11 @@ class PersonFacts:
         return str(Person.Status(self.status).label)
 
     def disputed(self) -> list[str]:
-        """Fields whose visible sources disagree."""
+        """Fields whose visible sources disagree (a person has many names, and may have
+        several people responsible and several actions by the family: those never do)."""
         seen: dict[str, int] = {}
         for item in self.evidence:
-            if item.field != Claim.Field.NAME:
+            if item.field not in MANY_VALUED:
                 seen[item.field] = seen.get(item.field, 0) + 1
         return sorted(f for f, count in seen.items() if count > 1)
 

@@ -37,6 +37,7 @@ from testimonies.visibility import (
 )
 
 __all__ = [
+    "CaseFileRecord",
     "Claim",
     "Event",
     "IndexChange",
@@ -54,6 +55,14 @@ __all__ = [
     "Transcript",
     "VideoRedaction",
     "Visibility",
+]
+
+# Partial dates' precision, labelled for readers (`names` knows nothing of translations).
+PRECISION_CHOICES = [
+    (Precision.DAY, gettext_lazy("day")),
+    (Precision.MONTH, gettext_lazy("month")),
+    (Precision.YEAR, gettext_lazy("year")),
+    (Precision.DECADE, gettext_lazy("decade")),
 ]
 
 # Links readers follow: a javascript:, data: or ftp: address is refused wherever it is entered.
@@ -91,10 +100,10 @@ def _clean_web_addresses(
 
 class Testimony(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        QUEUED = "queued", "Queued for transcription"
-        TRANSCRIBING = "transcribing", "Transcribing"
-        TRANSCRIBED = "transcribed", "Transcribed"
+        NEW = "new", gettext_lazy("New")
+        QUEUED = "queued", gettext_lazy("Queued for transcription")
+        TRANSCRIBING = "transcribing", gettext_lazy("Transcribing")
+        TRANSCRIBED = "transcribed", gettext_lazy("Transcribed")
         FAILED = "failed", gettext_lazy("Failed")
 
     external_id = models.CharField(max_length=100, unique=True)
@@ -116,11 +125,11 @@ class Testimony(models.Model):
     )
     recorded_on = models.DateField(null=True, blank=True)
     recorded_precision = models.CharField(
-        max_length=8, choices=Precision.CHOICES, default=Precision.DAY
+        max_length=8, choices=PRECISION_CHOICES, default=Precision.DAY
     )
     published_on = models.DateField(null=True, blank=True)
     published_precision = models.CharField(
-        max_length=8, choices=Precision.CHOICES, default=Precision.DAY
+        max_length=8, choices=PRECISION_CHOICES, default=Precision.DAY
     )
     source_platform = models.CharField(max_length=50, blank=True)
     source_url = models.URLField(max_length=1000, blank=True)
@@ -198,9 +207,9 @@ class MediaAsset(models.Model):
     """A stored media file; never rewritten. Derived files point at their original."""
 
     class Kind(models.TextChoices):
-        ORIGINAL = "original", "Original"
-        DERIVED = "derived", "Derived (working copy)"
-        PUBLIC_COPY = PUBLIC_COPY_KIND, "Public copy (identity documents blurred)"
+        ORIGINAL = "original", gettext_lazy("Original")
+        DERIVED = "derived", gettext_lazy("Derived (working copy)")
+        PUBLIC_COPY = PUBLIC_COPY_KIND, gettext_lazy("Public copy (identity documents blurred)")
 
     testimony = models.ForeignKey(Testimony, on_delete=models.PROTECT, related_name="media")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ORIGINAL)
@@ -310,17 +319,17 @@ class RegionDecision(models.Model):
 
 class Person(models.Model):
     class Status(models.TextChoices):
-        MISSING = "missing", "Missing"
-        DETAINED = "detained", "Detained"
-        SENTENCED = "sentenced", "Sentenced"
-        RELEASED = "released", "Released"
-        DECEASED = "deceased", "Deceased"
-        UNKNOWN = "unknown", "Unknown"
+        MISSING = "missing", gettext_lazy("Missing")
+        DETAINED = "detained", gettext_lazy("Detained")
+        SENTENCED = "sentenced", gettext_lazy("Sentenced")
+        RELEASED = "released", gettext_lazy("Released")
+        DECEASED = "deceased", gettext_lazy("Deceased")
+        UNKNOWN = "unknown", gettext_lazy("Unknown")
 
     class Gender(models.TextChoices):
-        MALE = "male", "Male"
-        FEMALE = "female", "Female"
-        UNKNOWN = "unknown", "Unknown"
+        MALE = "male", gettext_lazy("Male")
+        FEMALE = "female", gettext_lazy("Female")
+        UNKNOWN = "unknown", gettext_lazy("Unknown")
 
     key = models.CharField(
         max_length=100,
@@ -357,18 +366,18 @@ class Person(models.Model):
 
 class NameVariant(models.Model):
     class Script(models.TextChoices):
-        CYRILLIC = "cyrl", "Cyrillic"
-        LATIN = "latn", "Latin"
-        ARABIC = "arab", "Arabic (Uyghur)"
-        HAN = "hani", "Chinese characters"
-        MIXED = "mixed", "Mixed"
+        CYRILLIC = "cyrl", gettext_lazy("Cyrillic")
+        LATIN = "latn", gettext_lazy("Latin")
+        ARABIC = "arab", gettext_lazy("Arabic (Uyghur)")
+        HAN = "hani", gettext_lazy("Chinese characters")
+        MIXED = "mixed", gettext_lazy("Mixed")
 
     class Form(models.TextChoices):
-        AS_WRITTEN = "as_written", "As written"
-        TRANSLITERATED = "transliterated", "Transliterated"
-        PASSPORT = "passport", "Passport spelling"
-        CHINESE = "chinese", "Chinese characters"
-        PINYIN = "pinyin", "Pinyin"
+        AS_WRITTEN = "as_written", gettext_lazy("As written")
+        TRANSLITERATED = "transliterated", gettext_lazy("Transliterated")
+        PASSPORT = "passport", gettext_lazy("Passport spelling")
+        CHINESE = "chinese", gettext_lazy("Chinese characters")
+        PINYIN = "pinyin", gettext_lazy("Pinyin")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(max_length=300)
@@ -390,16 +399,16 @@ class NameVariant(models.Model):
 
 class Place(models.Model):
     class Type(models.TextChoices):
-        REGION = "region", "Region"
-        PREFECTURE = "prefecture", "Prefecture"
-        COUNTY = "county", "County"
-        CITY = "city", "City"
-        DISTRICT = "district", "District"
-        TOWNSHIP = "township", "Township"
-        VILLAGE = "village", "Village"
-        CAMP = "camp", "Camp"
-        PRISON = "prison", "Prison"
-        OTHER = "other", "Other"
+        REGION = "region", gettext_lazy("Region")
+        PREFECTURE = "prefecture", gettext_lazy("Prefecture")
+        COUNTY = "county", gettext_lazy("County")
+        CITY = "city", gettext_lazy("City")
+        DISTRICT = "district", gettext_lazy("District")
+        TOWNSHIP = "township", gettext_lazy("Township")
+        VILLAGE = "village", gettext_lazy("Village")
+        CAMP = "camp", gettext_lazy("Camp")
+        PRISON = "prison", gettext_lazy("Prison")
+        OTHER = "other", gettext_lazy("Other")
 
     name = models.CharField(max_length=300)
     type = models.CharField(max_length=12, choices=Type.choices, default=Type.OTHER)
@@ -445,12 +454,12 @@ class PlaceAlias(models.Model):
 
 class Transcript(models.Model):
     class Task(models.TextChoices):
-        TRANSCRIBE = "transcribe", "Transcribe (original language)"
-        TRANSLATE = "translate", "Translate (English)"
+        TRANSCRIBE = "transcribe", gettext_lazy("Transcribe (original language)")
+        TRANSLATE = "translate", gettext_lazy("Translate (English)")
 
     class LanguageSource(models.TextChoices):
-        DECLARED = "declared", "Declared"
-        DETECTED = "detected", "Detected"
+        DECLARED = "declared", gettext_lazy("Declared")
+        DETECTED = "detected", gettext_lazy("Detected")
 
     testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="transcripts")
     engine = models.CharField(max_length=50, help_text="faster-whisper, openai-whisper, import…")
@@ -637,23 +646,23 @@ class Event(models.Model):
     """A fact about a person: what happened, where and when, and the moment that says it."""
 
     class Kind(models.TextChoices):
-        DETAINED = "detained", "Detained"
-        SENTENCED = "sentenced", "Sentenced"
-        SENT_TO_CAMP = "sent_to_camp", "Sent to a camp"
-        DISAPPEARED = "disappeared", "Disappeared"
-        RELEASED = "released", "Released"
-        DIED = "died", "Died"
-        OTHER = "other", "Other"
+        DETAINED = "detained", gettext_lazy("Detained")
+        SENTENCED = "sentenced", gettext_lazy("Sentenced")
+        SENT_TO_CAMP = "sent_to_camp", gettext_lazy("Sent to a camp")
+        DISAPPEARED = "disappeared", gettext_lazy("Disappeared")
+        RELEASED = "released", gettext_lazy("Released")
+        DIED = "died", gettext_lazy("Died")
+        OTHER = "other", gettext_lazy("Other")
 
     class Origin(models.TextChoices):
-        MACHINE = "machine", "Machine"
-        EDITOR = "editor", "Editor"
-        IMPORT = "import", "Import"
+        MACHINE = "machine", gettext_lazy("Machine")
+        EDITOR = "editor", gettext_lazy("Editor")
+        IMPORT = "import", gettext_lazy("Import")
 
     class Review(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+        PROPOSED = "proposed", gettext_lazy("Proposed")
+        ACCEPTED = "accepted", gettext_lazy("Accepted")
+        REJECTED = "rejected", gettext_lazy("Rejected")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
     place = models.ForeignKey(
@@ -662,7 +671,7 @@ class Event(models.Model):
     kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.OTHER)
     date = models.DateField(null=True, blank=True)
     date_precision = models.CharField(
-        max_length=8, choices=Precision.CHOICES, default=Precision.YEAR
+        max_length=8, choices=PRECISION_CHOICES, default=Precision.YEAR
     )
     testimony = models.ForeignKey(
         Testimony, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
@@ -704,10 +713,10 @@ class Mention(models.Model):
     """A proposal found in a segment: a person, place or date, reviewed by an editor."""
 
     class Kind(models.TextChoices):
-        PERSON = "person", "Person"
-        PLACE = "place", "Place"
-        DATE = "date", "Date"
-        EVENT = "event", "Event"
+        PERSON = "person", gettext_lazy("Person")
+        PLACE = "place", gettext_lazy("Place")
+        DATE = "date", gettext_lazy("Date")
+        EVENT = "event", gettext_lazy("Event")
 
     testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="mentions")
     segment = models.ForeignKey(
@@ -767,21 +776,24 @@ class Claim(models.Model):
     """
 
     class Field(models.TextChoices):
-        NAME = "name", "Name"
-        STATUS = "status", "Status"
-        BIRTH_YEAR = "birth_year", "Birth year"
-        GENDER = "gender", "Gender"
-        ETHNICITY = "ethnicity", "Ethnicity"
-        TYPE = "type", "Place type"
-        COORDINATES = "coordinates", "Coordinates"
-        GAZETTEER = "gazetteer_id", "Gazetteer id"
+        NAME = "name", gettext_lazy("Name")
+        STATUS = "status", gettext_lazy("Status")
+        BIRTH_YEAR = "birth_year", gettext_lazy("Birth year")
+        GENDER = "gender", gettext_lazy("Gender")
+        ETHNICITY = "ethnicity", gettext_lazy("Ethnicity")
+        TYPE = "type", gettext_lazy("Place type")
+        COORDINATES = "coordinates", gettext_lazy("Coordinates")
+        GAZETTEER = "gazetteer_id", gettext_lazy("Gazetteer id")
+        # Case-file elements the testimonies may not hold, filled by editors with a source.
+        PERPETRATOR = "perpetrator", gettext_lazy("Believed responsible")
+        FAMILY_ACTION = "family_action", gettext_lazy("Action by the family")
 
     class Origin(models.TextChoices):
-        IMPORT = "import", "Import"
-        REVIEW = "review", "Accepted proposal"
-        MERGE = "merge", "Merge"
-        EDITOR = "editor", "Editor's decision"
-        MIGRATED = "migrated", "Recorded before claims existed"
+        IMPORT = "import", gettext_lazy("Import")
+        REVIEW = "review", gettext_lazy("Accepted proposal")
+        MERGE = "merge", gettext_lazy("Merge")
+        EDITOR = "editor", gettext_lazy("Editor's decision")
+        MIGRATED = "migrated", gettext_lazy("Recorded before claims existed")
 
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.CASCADE, related_name="claims"
@@ -913,3 +925,40 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"testimony {self.testimony_id} (attempts: {self.attempts})"
+
+
+class CaseFileRecord(models.Model):
+    """One generated case file: who made it, when, about whom, which elements it held.
+
+    Kept for every generation (one file or a bulk ZIP) so that an organisation can answer for
+    what left the archive; a refused request leaves none.
+    """
+
+    class Format(models.TextChoices):
+        JSON = "json", gettext_lazy("JSON")
+        PDF = "pdf", gettext_lazy("PDF")
+
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="case_files"
+    )
+    person_ref = models.PositiveIntegerField(help_text="The person's id, kept if they go.")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now, db_index=True)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    elements = models.JSONField(default=list, help_text="The WGEID elements it filled.")
+    missing = models.JSONField(default=list, help_text="What the completeness check named.")
+    identity_numbers = models.BooleanField(
+        default=False, help_text="Identity numbers shown unmasked (a role allowed to see them)."
+    )
+    levels = models.JSONField(default=list, help_text="The visibility levels it drew on.")
+    batch = models.CharField(
+        max_length=36, blank=True, db_index=True, help_text="The bulk ZIP it was part of."
+    )
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"case file {self.format} of person {self.person_ref} ({self.made_at:%Y-%m-%d})"

@@ -5,7 +5,8 @@
 | admin      | everything                 | everything in the admin, staff pages             |
 | editor     | everything (is_staff)      | add and change records, staff pages, retry jobs  |
 | reviewer   | what staff sees            | accept or reject proposals as they stand         |
-| researcher | public and restricted      | API token with higher rate limits                |
+| researcher | public and restricted      | API token with higher rate limits; case files    |
+| ngo        | public and restricted      | case files with identity numbers (WGEID)         |
 | transcriber| public (search, pages)     | correct the testimonies given to them            |
 | (anyone)   | public                     | search, pages, API within the anonymous throttle |
 
@@ -26,7 +27,10 @@ EDITOR = "editor"
 REVIEWER = "reviewer"
 RESEARCHER = "researcher"
 TRANSCRIBER = "transcriber"
-ALL = (ADMIN, EDITOR, REVIEWER, RESEARCHER, TRANSCRIBER)
+# A vetted organisation that submits cases to the UN Working Group on Enforced or Involuntary
+# Disappearances: reads what researchers read, and its case files show identity numbers.
+NGO = "ngo"
+ALL = (ADMIN, EDITOR, REVIEWER, RESEARCHER, TRANSCRIBER, NGO)
 # Roles that edit the archive: they reach the staff pages (takedown reports).
 EDITING = (ADMIN, EDITOR)
 
@@ -44,7 +48,18 @@ def may_see_drafts(user: Any) -> bool:
 
 
 def may_see_restricted(user: Any) -> bool:
-    return may_see_drafts(user) or has_role(user, RESEARCHER)
+    return may_see_drafts(user) or has_role(user, RESEARCHER, NGO)
+
+
+def may_make_case_files(user: Any) -> bool:
+    """Case files gather restricted testimonies about one person: vetted roles only."""
+    return bool(_signed_in(user) and user.is_active and may_see_restricted(user))
+
+
+def may_see_identity_numbers(user: Any) -> bool:
+    """Identity document numbers in case files: an NGO that submits them, editors, admins.
+    Researchers and everyone else read them masked."""
+    return may_make_case_files(user) and (bool(user.is_superuser) or has_role(user, NGO, *EDITING))
 
 
 def may_use_staff_pages(user: Any) -> bool:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy
 
 from testimonies import roles
 
@@ -38,9 +39,9 @@ else:
 
 
 class Visibility(models.TextChoices):
-    DRAFT = "draft", "Draft (editors only)"
-    RESTRICTED = "restricted", "Restricted (vetted researchers)"
-    PUBLIC = "public", "Public"
+    DRAFT = "draft", gettext_lazy("Draft (editors only)")
+    RESTRICTED = "restricted", gettext_lazy("Restricted (vetted researchers)")
+    PUBLIC = "public", gettext_lazy("Public")
 
 
 # MediaAsset.Kind.PUBLIC_COPY: a video with identity documents blurred, the only video the

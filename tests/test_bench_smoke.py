@@ -169,3 +169,10 @@ def test_blur_identity_bench_runs(tmp_path: Path):
     result = json.loads(out.read_text())
     assert {v["name"] for v in result["videos"]} == {"cn_front_static", "calendar_control"}
     assert 0 <= result["summary"]["control_blurred_share_max"] <= 1
+
+
+def test_case_files_bench_runs(tmp_path: Path):
+    out = tmp_path / "cases.json"
+    _run(str(BENCH / "case_files.py"), "--people", "3", "--out", str(out))
+    result = json.loads(out.read_text())
+    assert result["case_files"] == 3 and result["zip_mib"] > 0

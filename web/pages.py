@@ -21,8 +21,10 @@ from review.corrections import progress
 from search.client import SearchError
 from search.query import SearchParams, search_segments
 from testimonies.facts import people_facts, person_facts, place_facts, places_facts, with_claims
+from testimonies.labels import disagreements
 from testimonies.models import Event, Person, Place, Segment, Testimony, Transcript
 from testimonies.places import places_within
+from testimonies.timeline import Row, person_timeline, place_timeline
 from testimonies.visibility import PUBLIC_LEVELS, levels_for, player_media
 from transcription.engine.writers import write
 from transcription.pipeline import load_result
@@ -152,19 +154,7 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     if facts is None:
         raise Http404("No such person in the public archive.")
     testimonies = Testimony.objects.public().filter(people=person).order_by("external_id")
-    events = (
-        Event.objects.public().filter(person=person).select_related("place", "testimony", "segment")
-    )
-    language = get_language()
-    places = {
-        p.id: p.in_language(language)
-        for p in places_facts(
-            Place.objects.public()
-            .filter(events__in=events)
-            .prefetch_related(with_claims(), "testimonies"),
-            PUBLIC_LEVELS,
-        )
-    }
+    timeline = _in_language(person_timeline(person, PUBLIC_LEVELS), get_language())
     # The moments where the name is said, found the way a relative's search finds them.
     try:
         moments = search_segments(SearchParams(q=facts.primary_name, person=person.pk, limit=50))
@@ -176,10 +166,19 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": facts,
             "testimonies": testimonies,
-            "events": [(e, places.get(e.place_id) if e.place_id else None) for e in events],
+            "timeline": timeline,
+            "disagreements": disagreements(facts),
             "moments": moments,
         },
     )
+
+
+def _in_language(rows: list[Row], language: str | None) -> list[Row]:
+    """Timeline rows with their places named for a reader of ``language``."""
+    for row in rows:
+        if row.place is not None:
+            row.place = row.place.in_language(language)
+    return rows
 
 
 def _gazetteer_parent(gazetteer_id: str | None) -> Place | None:
@@ -232,5 +231,6 @@ def place_page(request: HttpRequest, place_id: int) -> HttpResponse:
             .filter(places__in=[place.pk, *within])
             .distinct()
             .order_by("external_id"),
+            "timeline": _in_language(place_timeline(place, PUBLIC_LEVELS), language),
         },
     )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -26,10 +26,12 @@ from search.list_matching import (
     rows_from_csv,
 )
 from search.query import SearchResult, search_segments
+from testimonies import labels
+from testimonies.casefiles import may_make
 from testimonies.facts import places_facts, with_claims
-from testimonies.languages import LANGUAGES
-from testimonies.models import Person, Place
+from testimonies.models import Place
 from testimonies.visibility import PUBLIC_LEVELS, levels_for
+from web.api.casefiles import BULK_FORMATS, BulkTooLarge, bulk_response
 from web.limits import MAX_UPLOAD_BYTES, declared_length, throttle_wait
 
 
@@ -56,12 +58,11 @@ def _facets(request: HttpRequest, result: SearchResult) -> list[dict[str, Any]]:
         str(p.id): p.in_language(language).name
         for p in places_facts(named.prefetch_related(with_claims(), "testimonies"), levels)
     }
-    statuses = dict(Person.Status.choices)
     groups: list[tuple[str, str, Callable[[str], str | None], str | None]] = [
-        ("language", _("Language"), lambda k: LANGUAGES.get(k, k), "language"),
+        ("language", _("Language"), labels.language_label, "language"),
         ("year", _("Year"), lambda k: k, None),
         ("places", _("Place"), places.get, "place"),
-        ("person_status", _("Status of the person"), lambda k: statuses.get(k, k), "status"),
+        ("person_status", _("Status of the person"), labels.status_label, "status"),
     ]
     out = []
     for field, title, label, param in groups:
@@ -115,7 +116,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 # CSRF is checked after the size: its check reads the form, and with it the whole upload.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def match_page(request: HttpRequest) -> HttpResponse:
+def match_page(request: HttpRequest) -> HttpResponse | FileResponse:
     """Upload a list (CSV), download the candidates (CSV); errors shown on the form.
 
     The API's limits: its rates (one allowance with the API), its size, rows and field length.
@@ -134,7 +135,7 @@ def match_page(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _match_form(request: HttpRequest) -> HttpResponse:
+def _match_form(request: HttpRequest) -> HttpResponse | FileResponse:
     error = None
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -143,8 +144,13 @@ def _match_form(request: HttpRequest) -> HttpResponse:
                 raise ListError(_("Choose a CSV file with a 'name' column."))
             if upload.size is not None and upload.size > MAX_BYTES:
                 return render(request, "search/match.html", {"error": TOO_LARGE}, status=413)
+            case_files = request.POST.get("case_files", "")
+            if case_files and (case_files not in BULK_FORMATS or not may_make(request.user)):
+                raise ListError(_("Choose JSON, PDF or both for the case files."))
             results = match_rows(rows_from_csv(upload.read()))
-        except ListError as exc:
+            if case_files:
+                return bulk_response(results, request.user, case_files)
+        except (ListError, BulkTooLarge) as exc:
             error = str(exc)
         except SearchError:
             error = _("Search is unavailable right now. Please try again in a minute.")
@@ -152,4 +158,5 @@ def _match_form(request: HttpRequest) -> HttpResponse:
             response = HttpResponse(results_csv(results), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="matches.csv"'
             return response
-    return render(request, "search/match.html", {"error": error}, status=400 if error else 200)
+    context = {"error": error, "case_files": may_make(request.user)}
+    return render(request, "search/match.html", context, status=400 if error else 200)

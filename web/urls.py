@@ -10,7 +10,7 @@ from evidence import copy_review, staff
 from transcription import staff as transcription_staff
 from transcription import upload as transcription_upload
 from web import editor, health, pages, search_pages
-from web.api import exports, viewsets
+from web.api import casefiles, exports, viewsets
 from web.api.search import PeopleMatchAPIView, SearchAPIView
 from web.media import serve_media
 
@@ -78,6 +78,11 @@ urlpatterns = [
     ),
     path("api/v1/search", SearchAPIView.as_view(), name="api-search"),
     path("api/v1/people/match", PeopleMatchAPIView.as_view(), name="api-people-match"),
+    re_path(
+        r"^api/v1/people/(?P<person_id>[0-9]+)/case-file\.(?P<fmt>json|pdf)$",
+        casefiles.case_file,
+        name="api-case-file",
+    ),
     re_path(r"^api/v1/export\.(?P<fmt>jsonl|csv)$", exports.export, name="api-export"),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -198,5 +198,11 @@ LOGGING = {
     # Servers and workers log at LOG_LEVEL; a management command warnings only, unless -v 2.
     "root": {"handlers": ["console"], "level": root_level(sys.argv, env_str("LOG_LEVEL", "INFO"))},
     # django-axes announces its version in every process that starts Django.
-    "loggers": {"axes.apps": {"level": "WARNING"}},
+    # WeasyPrint reports each step of every case file at INFO; its warnings still show.
+    "loggers": {
+        "axes.apps": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
+from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, throttle_classes
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from testimonies import csvsafe
+from testimonies import csvsafe, labels
 from testimonies.facts import with_claims
 from testimonies.importing import export_record
 from testimonies.models import Person, Place, Testimony
@@ -62,11 +63,19 @@ CSV_COLUMNS = [
     "translation",
     "people",
     "places",
+    # Human-readable, in the language of the request (Accept-Language or the site's cookie).
+    "language_name",
 ]
 
 
-def _csv_lines() -> Iterator[str]:
-    """One row per segment: spreadsheets cannot nest, so the testimony repeats per row."""
+def _csv_lines(language: str) -> Iterator[str]:
+    """One row per segment: spreadsheets cannot nest, so the testimony repeats per row.
+    Streamed after the view returns, so the reader's language is set here, not inherited."""
+    with translation.override(language):
+        yield from _csv_rows()
+
+
+def _csv_rows() -> Iterator[str]:
     writer = csvsafe.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for testimony in _public_export_rows().iterator(chunk_size=200):
@@ -88,6 +97,7 @@ def _csv_lines() -> Iterator[str]:
                     segment.get("translation", ""),
                     people,
                     places,
+                    labels.language_label(record["language"]),
                 ]
             )
 
@@ -105,7 +115,9 @@ def _csv_lines() -> Iterator[str]:
 @throttle_classes([AnonRateThrottle, UserRateThrottle])
 def export(request: Request, fmt: str) -> StreamingHttpResponse:
     if fmt == "csv":
-        response = StreamingHttpResponse(_csv_lines(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            _csv_lines(translation.get_language()), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = StreamingHttpResponse(_jsonl_lines(), content_type="application/x-ndjson")
     response["Content-Disposition"] = f'attachment; filename="testimonies.{fmt}"'

@@ -6,10 +6,16 @@ from dataclasses import asdict
 from typing import Any
 
 from django import forms
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,7 +31,9 @@ from search.list_matching import (
     rows_from_dicts,
 )
 from search.query import search_segments
+from testimonies.casefiles import may_make
 from testimonies.visibility import PUBLIC_LEVELS, levels_for
+from web.api.casefiles import BULK_FORMATS, BulkTooLarge, bulk_response
 from web.api.parsers import BodyTooLarge, BoundedJSONParser, BoundedMultiPartParser
 
 _HIT_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
@@ -153,17 +161,41 @@ class PeopleMatchAPIView(APIView):
             ),
         },
         responses={
-            200: inline_serializer(
+            (200, "application/json"): inline_serializer(
                 "MatchResponse",
                 {"results": serializers.ListField(child=serializers.DictField())},
             ),
             400: _DETAIL,
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(
+                description="case_files asked for by an account that may not make them."
+            ),
             413: _DETAIL,
             503: _DETAIL,
         },
+        parameters=[
+            OpenApiParameter(
+                "case_files",
+                str,
+                enum=list(BULK_FORMATS),
+                required=False,
+                description="For researchers, NGOs and editors: answer with a ZIP of the "
+                "confident matches' case files (json, pdf or both) and results.csv, which says "
+                "for each row which file it got and what the file lacks. At most "
+                "200 files; more with manage.py match_people --case-files.",
+            )
+        ],
         summary="Which people of a list appear in the archive, and where",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request) -> Response | FileResponse:
+        case_files = request.query_params.get("case_files", "")
+        if case_files and case_files not in BULK_FORMATS:
+            return Response(
+                {"case_files": f"one of {', '.join(BULK_FORMATS)}"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if case_files and not may_make(request.user):
+            raise Http404("No such list.")  # as if case files did not exist
         try:
             upload = request.FILES.get("file") if hasattr(request, "FILES") else None
             if upload is not None:
@@ -185,4 +217,9 @@ class PeopleMatchAPIView(APIView):
                 {"detail": "Search is unavailable right now; try again shortly."},
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
+        if case_files:
+            try:
+                return bulk_response(results, request.user, case_files)
+            except BulkTooLarge as exc:
+                return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"results": [asdict(r) for r in results]})

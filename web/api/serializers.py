@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.urls import reverse
@@ -12,6 +13,7 @@ from rest_framework.exceptions import NotFound
 from evidence.takedowns import gone_since
 from names.dates import format_partial
 from redaction import mask
+from testimonies import labels
 from testimonies.facts import person_facts, place_facts
 from testimonies.models import (
     Event,
@@ -29,6 +31,19 @@ from testimonies.visibility import PUBLIC_LEVELS
 class Redacted(serializers.CharField):
     def to_representation(self, value: Any) -> str:
         return mask(str(value or ""))
+
+
+class Label(serializers.CharField):
+    """A choice's label in the reader's language (Accept-Language or the site's language
+    cookie), beside the stable code: clients filter on the code and show the label."""
+
+    def __init__(self, source: str, label_of: Callable[[str], str], **kwargs: Any) -> None:
+        self.label_of = label_of
+        kwargs.setdefault("help_text", f"`{source}` in the reader's language.")
+        super().__init__(source=source, read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return self.label_of(str(value or ""))
 
 
 class NameVariantSerializer(serializers.ModelSerializer[NameVariant]):
@@ -62,6 +77,8 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
     birth_year = serializers.IntegerField(read_only=True, allow_null=True)
     testimonies = serializers.ListField(child=serializers.CharField(), read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
+    status_display = Label("status", labels.status_label)
+    gender_display = Label("gender", labels.gender_label)
     page = serializers.SerializerMethodField()
 
     class Meta:
@@ -71,8 +88,10 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
             "primary_name",
             "names",
             "status",
+            "status_display",
             "birth_year",
             "gender",
+            "gender_display",
             "ethnicity",
             "testimonies",
             "evidence",
@@ -100,6 +119,7 @@ class PlaceSerializer(serializers.ModelSerializer[Place]):
     longitude = serializers.FloatField(read_only=True, allow_null=True)
     testimonies = serializers.ListField(child=serializers.CharField(), read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
+    type_display = Label("type", labels.place_type_label)
     page = serializers.SerializerMethodField()
 
     class Meta:
@@ -108,6 +128,7 @@ class PlaceSerializer(serializers.ModelSerializer[Place]):
             "id",
             "name",
             "type",
+            "type_display",
             "parent",
             "gazetteer_id",
             "latitude",
@@ -166,6 +187,7 @@ class SegmentSerializer(serializers.ModelSerializer[Segment]):
 class TranscriptSerializer(serializers.ModelSerializer[Transcript]):
     testimony = serializers.CharField(source="testimony.external_id", read_only=True)
     segments = SegmentSerializer(many=True, read_only=True)
+    language_display = Label("language", labels.language_label)
 
     class Meta:
         model = Transcript
@@ -175,6 +197,7 @@ class TranscriptSerializer(serializers.ModelSerializer[Transcript]):
             "engine",
             "model",
             "language",
+            "language_display",
             "language_source",
             "task",
             "needs_review",
@@ -195,6 +218,9 @@ class TestimonySerializer(serializers.ModelSerializer[Testimony]):
     source_status = serializers.SerializerMethodField(
         help_text="Set when the platform copy is gone: state and the first check that saw it."
     )
+    language_display = Label("language", labels.language_label)
+    witness_relation_display = Label("witness_relation", labels.relation_label)
+    status_display = Label("status", labels.testimony_status_label)
 
     class Meta:
         model = Testimony
@@ -204,14 +230,17 @@ class TestimonySerializer(serializers.ModelSerializer[Testimony]):
             "title",
             "description",
             "language",
+            "language_display",
             "languages",
             "recorded_on",
             "source_platform",
             "source_url",
             "witness_relation",
+            "witness_relation_display",
             "people",
             "places",
             "status",
+            "status_display",
             "page",
             "source_status",
         ]
@@ -237,6 +266,7 @@ class TestimonySerializer(serializers.ModelSerializer[Testimony]):
 class EventSerializer(serializers.ModelSerializer[Event]):
     testimony = serializers.CharField(source="testimony.external_id", read_only=True)
     date = serializers.SerializerMethodField()
+    kind_display = Label("kind", labels.kind_label)
 
     class Meta:
         model = Event
@@ -245,6 +275,7 @@ class EventSerializer(serializers.ModelSerializer[Event]):
             "person",
             "place",
             "kind",
+            "kind_display",
             "date",
             "date_precision",
             "testimony",
