@@ -19,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from names import gazetteer
 from names.dates import PartialDate, compatible, most_precise
 from testimonies.facts import Levels, PersonFacts, PlaceFacts, people_facts, places_facts
 from testimonies.facts import with_claims as _with_claims
 from testimonies.models import Event, Person, Place
+from testimonies.places import places_within
 
 # On one date, the order in which things happen to a person.
 KIND_ORDER = [k.value for k in Event.Kind]
@@ -74,13 +76,29 @@ def _partial(event: Event) -> PartialDate | None:
 
 
 def _ancestry(places: dict[int, Place], visible: set[int]) -> dict[int, list[int]]:
-    """Each visible place's chain up through visible places (itself first)."""
+    """Each visible place's chain up through visible places (itself first): its parents in
+    the database, then the visible places of the gazetteer places that contain it (a
+    township's county and prefecture)."""
+    by_gazetteer = {
+        gid: pid for pid in visible if pid in places and (gid := places[pid].gazetteer_id)
+    }
     chains: dict[int, list[int]] = {}
     for pid in visible:
         chain, current = [], places.get(pid)
         while current is not None and current.pk in visible and current.pk not in chain:
             chain.append(current.pk)
             current = places.get(current.parent_id) if current.parent_id else None
+        own = places[pid].gazetteer_id if pid in places else None
+        if own:
+            try:
+                containing = gazetteer.ancestors(own)
+            except KeyError:  # an id a newer gazetteer no longer has
+                containing = []
+            chain += [
+                by_gazetteer[a.id]
+                for a in containing
+                if a.id in by_gazetteer and by_gazetteer[a.id] not in chain
+            ]
         chains[pid] = chain
     return chains
 
@@ -246,9 +264,5 @@ def place_timeline(place: Place, levels: Levels, *, masked: bool = True) -> list
 
 
 def _descendants(place: Place) -> set[int]:
-    found, frontier = {place.pk}, {place.pk}
-    while frontier:
-        frontier = set(Place.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        frontier -= found
-        found |= frontier
-    return found
+    """The place and every place inside it, in the database and in the gazetteer."""
+    return {place.pk, *places_within(place.pk)}

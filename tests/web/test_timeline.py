@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 
+from names import gazetteer
 from testimonies.facts import ALL_LEVELS, add_claims
 from testimonies.models import Claim, Event, Person, Place, Testimony
 from testimonies.timeline import person_timeline, place_timeline
@@ -139,3 +140,36 @@ def test_a_place_within_a_place_states_the_same_fact(demo: Testimony):
     assert len(erlan) == 1 and erlan[0].person_facts is not None
     page = Client().get(f"/places/{ghulja.pk}/").content.decode()
     assert "Ерлан Қабылұлы" in page and "2018-03-14" in page
+
+
+def test_a_township_the_gazetteer_puts_inside_the_city_states_the_same_fact(demo: Testimony):
+    """No parent in the database: the gazetteer alone says the township lies within Ghulja."""
+    person = Person.objects.get(key=ERLAN)
+    ghulja = Place.objects.get(aliases__name="Ghulja")
+    assert ghulja.gazetteer_id
+    inside = gazetteer.descendants(ghulja.gazetteer_id)[1:]
+    assert inside, "the gazetteer knows places within Ghulja"
+    township = Place.objects.create(
+        name="Gazetteer township", type="township", gazetteer_id=inside[0]
+    )
+    source = Testimony.objects.get(external_id="demo-kk-008")
+    add_claims(
+        township, [(Claim.Field.NAME, "Gazetteer township", {"primary": True})], testimony=source
+    )
+    Event.objects.create(
+        person=person,
+        kind=Event.Kind.DETAINED,
+        place=township,
+        date=dt.date(2018, 3, 14),
+        date_precision="day",
+        testimony=source,
+    )
+    detained = [r for r in person_timeline(person, PUBLIC_LEVELS) if r.kind == "detained"]
+    assert len(detained) == 1
+    assert detained[0].place is not None and detained[0].place.pk == township.pk
+    assert "demo-kk-008" in detained[0].testimonies
+    rows = place_timeline(ghulja, PUBLIC_LEVELS)
+    assert any(
+        r.person == person.pk and "demo-kk-008" in r.testimonies and r.kind == "detained"
+        for r in rows
+    )
