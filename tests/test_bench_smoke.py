@@ -176,3 +176,12 @@ def test_case_files_bench_runs(tmp_path: Path):
     _run(str(BENCH / "case_files.py"), "--people", "3", "--out", str(out))
     result = json.loads(out.read_text())
     assert result["case_files"] == 3 and result["zip_mib"] > 0
+
+
+def test_heldout_blur_scripts_start():
+    """The held-out identity-card set (bench/heldout_blur): its scripts import and parse their
+    options (a whole run renders and reads 8 videos: minutes, on demand)."""
+    for script in ("make_videos.py", "evaluate.py"):
+        source = (BENCH / "heldout_blur" / script).read_text(encoding="utf-8")
+        compile(source, script, "exec")
+    assert "--stride" in _run(str(BENCH / "heldout_blur" / "evaluate.py"), "--help").stdout
