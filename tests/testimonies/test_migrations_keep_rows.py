@@ -36,8 +36,9 @@ CHECKED_MODELS = {"auth.group", "auth.user", "auth.user_groups", "auth.user_user
 # DROPPED = {"testimonies.segment": {"edited"}}, RENAMED = {"testimonies.segment": {"a": "b"}}.
 DROPPED: dict[str, set[str]] = {}
 RENAMED: dict[str, dict[str, str]] = {}
-# Rows a later migration adds on purpose: 0011 creates the transcriber role's group.
-ADDED: dict[str, int] = {"auth.group": 1}
+# Rows later migrations add on purpose: the groups of the transcriber role (0011) and the
+# ngo role (0013).
+ADDED: dict[str, int] = {"auth.group": 2}
 
 WHEN = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
 PASSWORD = "pbkdf2_sha256$870000$cmVsZWFzZQ$0123456789abcdefghijklmnopqrstuvwxyzABCDE="
