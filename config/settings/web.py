@@ -1,6 +1,7 @@
 """The application server (gunicorn, config/gunicorn.py): address, processes, threads, timeouts."""
 
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -34,6 +35,7 @@ WEB_GRACEFUL_TIMEOUT = env_int("WEB_GRACEFUL_TIMEOUT", 10, minimum=1)
 # process must share, or each of N processes allows the full rate. One machine: files under
 # the var directory (no server). Several web hosts: one Redis, CACHE_URL=redis://host:6379/1.
 CACHE_URL = env_str("CACHE_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
