@@ -115,20 +115,26 @@ def test_the_public_timeline_uses_public_sources_only(demo: Testimony):
     assert "demo-kk-008" not in page
 
 
-def test_a_place_within_a_place_states_the_same_fact(demo: Testimony):
-    person = Person.objects.get(key=ERLAN)
-    ghulja = Place.objects.get(aliases__name="Ghulja")
-    township = Place.objects.create(name="Demo township", type="township", parent=ghulja)
-    source = Testimony.objects.get(external_id="demo-kk-008")
-    add_claims(township, [(Claim.Field.NAME, "Demo township", {"primary": True})], testimony=source)
+def _detained_in(name: str, *, source: Testimony, **where: object) -> Place:
+    """A public township where a public testimony says Erlan was detained on 14 March 2018."""
+    township = Place.objects.create(name=name, type="township", **where)
+    add_claims(township, [(Claim.Field.NAME, name, {"primary": True})], testimony=source)
     Event.objects.create(
-        person=person,
+        person=Person.objects.get(key=ERLAN),
         kind=Event.Kind.DETAINED,
         place=township,
         date=dt.date(2018, 3, 14),
         date_precision="day",
         testimony=source,
     )
+    return township
+
+
+def test_a_place_within_a_place_states_the_same_fact(demo: Testimony):
+    person = Person.objects.get(key=ERLAN)
+    ghulja = Place.objects.get(aliases__name="Ghulja")
+    source = Testimony.objects.get(external_id="demo-kk-008")
+    _detained_in("Demo township", source=source, parent=ghulja)
     detained = [r for r in person_timeline(person, PUBLIC_LEVELS) if r.kind == "detained"]
     assert len(detained) == 1
     assert detained[0].place is not None and detained[0].place.name == "Demo township"
@@ -149,21 +155,8 @@ def test_a_township_the_gazetteer_puts_inside_the_city_states_the_same_fact(demo
     assert ghulja.gazetteer_id
     inside = gazetteer.descendants(ghulja.gazetteer_id)[1:]
     assert inside, "the gazetteer knows places within Ghulja"
-    township = Place.objects.create(
-        name="Gazetteer township", type="township", gazetteer_id=inside[0]
-    )
     source = Testimony.objects.get(external_id="demo-kk-008")
-    add_claims(
-        township, [(Claim.Field.NAME, "Gazetteer township", {"primary": True})], testimony=source
-    )
-    Event.objects.create(
-        person=person,
-        kind=Event.Kind.DETAINED,
-        place=township,
-        date=dt.date(2018, 3, 14),
-        date_precision="day",
-        testimony=source,
-    )
+    township = _detained_in("Gazetteer township", source=source, gazetteer_id=inside[0])
     detained = [r for r in person_timeline(person, PUBLIC_LEVELS) if r.kind == "detained"]
     assert len(detained) == 1
     assert detained[0].place is not None and detained[0].place.pk == township.pk
