@@ -181,6 +181,28 @@ def player_media(testimony: Testimony, user: Account) -> tuple[MediaAsset | None
     return None, "video_pending" if original_video else "no_media"
 
 
+def editor_recording(testimony: Testimony, user: Account) -> MediaAsset | None:
+    """The file the transcript editor plays for an account. Editors and vetted researchers
+    hear the original. A volunteer transcriber never gets a picture of an identity document:
+    a file without a picture (a sound original, or the sound working copy), else the rendered
+    public copy (reviewed or not, its numbers are blurred), else nothing."""
+    original = testimony.playable_media()
+    if original is None or roles.may_correct_every_transcript(user):
+        return original
+    if roles.may_see_restricted(user):
+        return original
+    assets = sorted(testimony.media.all(), key=lambda a: a.pk)
+    sound = [a for a in assets if a.kind != PUBLIC_COPY_KIND and not a.has_video]
+    if sound:
+        return sound[0]
+    return (
+        type(original)
+        .objects.filter(testimony=testimony, kind=PUBLIC_COPY_KIND, redaction__state="ready")
+        .order_by("-pk")
+        .first()
+    )
+
+
 class EventQuerySet(VisibleQuerySet["Event"]):
     testimony_path = "testimony"
 

@@ -29,7 +29,7 @@ from review.corrections import CorrectionError, StaleVersion
 from testimonies import roles
 from testimonies.languages import LANGUAGE_CHOICES
 from testimonies.models import Segment, Testimony
-from testimonies.visibility import Visibility
+from testimonies.visibility import Visibility, editor_recording
 from web.media import send_asset
 
 # Languages written right to left: the editor's text boxes follow them.
@@ -209,7 +209,8 @@ def editor_page(request: HttpRequest, external_id: str) -> HttpResponse:
         "rtl": language in RTL_LANGUAGES,
         "segments": _segments(testimony, request.user),
         "progress": corrections.progress(testimony),
-        "has_media": testimony.playable_media() is not None,
+        "has_media": editor_recording(testimony, request.user) is not None,
+        "video_pending": testimony.playable_media() is not None,
     }
     return render(request, "editor/editor.html", context)
 
@@ -219,7 +220,7 @@ def editor_page(request: HttpRequest, external_id: str) -> HttpResponse:
 def editor_media(request: HttpRequest, external_id: str) -> HttpResponseBase:
     """The recording for the editor's player (sound only: the page plays it in <audio>)."""
     testimony = _correctable_testimony(request, external_id)
-    asset = testimony.playable_media()
+    asset = editor_recording(testimony, request.user)
     if asset is None:
         raise Http404(_("This testimony has no recording."))
     response = send_asset(request, asset)

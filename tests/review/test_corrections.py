@@ -15,7 +15,7 @@ from django.test import Client
 from review import corrections
 from testimonies import roles
 from testimonies.importing import import_file
-from testimonies.models import IndexChange, Mention, Segment, Testimony
+from testimonies.models import IndexChange, MediaAsset, Mention, Segment, Testimony
 from tests.factories import record, write_jsonl
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +268,37 @@ def test_verified_words_are_proposed_and_editors_reach_their_review_from_the_edi
     volunteer = _account("vol", roles.TRANSCRIBER)
     testimony.transcribers.add(User.objects.get(username="vol"))
     assert volunteer.get("/edit/t/c-1/segments").json()["segments"][0]["proposals"] == []
+
+
+def test_a_volunteer_never_gets_the_original_video_in_the_editor(
+    testimony: Testimony, settings: Any, tmp_path: Path
+):
+    """Editors hear the original; a transcriber gets sound without a picture or the copy with
+    identity documents blurred, and until one exists no file at all."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "v.mp4").write_bytes(b"original video bytes")
+    (tmp_path / "media" / "a.wav").write_bytes(b"sound bytes")
+    MediaAsset.objects.create(
+        testimony=testimony, file="v.mp4", sha256="1" * 64, size=20, video_codec="h264",
+        content_type="video/mp4",
+    )  # fmt: skip
+    volunteer = _account("vol", roles.TRANSCRIBER)
+    testimony.transcribers.add(User.objects.get(username="vol"))
+    editor = _account("boss", roles.EDITOR, staff=True)
+
+    def heard(client: Client) -> tuple[int, bytes]:
+        response = client.get("/edit/t/c-1/media")
+        body = b"".join(response.streaming_content) if response.status_code == 200 else b""
+        return response.status_code, body
+
+    assert heard(editor) == (200, b"original video bytes")
+    assert heard(volunteer)[0] == 404
+    page = volunteer.get("/edit/t/c-1/").content.decode()
+    assert "once its copy with identity documents blurred is ready" in page
+    MediaAsset.objects.create(
+        testimony=testimony, kind=MediaAsset.Kind.DERIVED, file="a.wav", sha256="2" * 64,
+        size=11, content_type="audio/wav",
+    )  # fmt: skip
+    assert heard(volunteer) == (200, b"sound bytes")
+    assert heard(editor) == (200, b"original video bytes")
