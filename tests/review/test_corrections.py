@@ -289,7 +289,7 @@ def test_a_volunteer_never_gets_the_original_video_in_the_editor(
 
     def heard(client: Client) -> tuple[int, bytes]:
         response = client.get("/edit/t/c-1/media")
-        body = b"".join(response.streaming_content) if response.status_code == 200 else b""
+        body = b"".join(response.streaming_content) if response.status_code == 200 else b""  # type: ignore[attr-defined]
         return response.status_code, body
 
     assert heard(editor) == (200, b"original video bytes")
