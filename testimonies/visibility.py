@@ -187,9 +187,11 @@ def editor_recording(testimony: Testimony, user: Account) -> MediaAsset | None:
     a file without a picture (a sound original, or the sound working copy), else the rendered
     public copy (reviewed or not, its numbers are blurred), else nothing."""
     original = testimony.playable_media()
-    if original is None or roles.may_correct_every_transcript(user):
-        return original
-    if roles.may_see_restricted(user):
+    if (
+        original is None
+        or roles.may_correct_every_transcript(user)
+        or roles.may_see_restricted(user)
+    ):
         return original
     assets = sorted(testimony.media.all(), key=lambda a: a.pk)
     sound = [a for a in assets if a.kind != PUBLIC_COPY_KIND and not a.has_video]
